@@ -1,0 +1,110 @@
+package portal
+
+import (
+	"context"
+	"time"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// The store sentinels, shared with package oauthclient so that one
+// errors.Is test works whichever package a store method belongs to.
+var (
+	ErrNotFound  = oauthclient.ErrNotFound
+	ErrDuplicate = oauthclient.ErrDuplicate
+	ErrConflict  = oauthclient.ErrConflict
+)
+
+// DeveloperStatus is a developer account's state.
+type DeveloperStatus string
+
+// Developer statuses. An inactive developer cannot create clients, and their
+// clients are disabled.
+const (
+	DeveloperActive   DeveloperStatus = "active"
+	DeveloperInactive DeveloperStatus = "inactive"
+)
+
+// Developer is a developer-portal account: the owner of OAuth clients.
+type Developer struct {
+	ID     string          `json:"id"`
+	Email  string          `json:"email"` // unique, compared case-insensitively
+	Name   string          `json:"name"`
+	Status DeveloperStatus `json:"status"`
+	// PasswordHash is an optional login credential (a PHC-style string) for
+	// portals that keep developer logins here; it is never rendered in JSON.
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Version      int64     `json:"version"`
+}
+
+// DeveloperStore keeps developers. Methods are safe for concurrent use and
+// take and return copies.
+type DeveloperStore interface {
+	// CreateDeveloper stores d. It returns ErrDuplicate if a developer has
+	// d.ID, or an email equal to d.Email ignoring case.
+	CreateDeveloper(ctx context.Context, d *Developer) error
+
+	// GetDeveloper returns the developer with that ID, or ErrNotFound.
+	GetDeveloper(ctx context.Context, id string) (*Developer, error)
+
+	// GetDeveloperByEmail returns the developer whose email equals email
+	// ignoring case, or ErrNotFound.
+	GetDeveloperByEmail(ctx context.Context, email string) (*Developer, error)
+
+	// UpdateDeveloper replaces the stored developer with d if the stored
+	// Version equals d.Version, then stores and sets d.Version+1. It returns
+	// ErrNotFound, ErrConflict (changing nothing) on a stale version, and
+	// ErrDuplicate if d.Email is another developer's email ignoring case.
+	UpdateDeveloper(ctx context.Context, d *Developer) error
+
+	// ListDevelopers returns developers oldest first (CreatedAt, then ID),
+	// offset skipped, at most limit (0: oauthclient.DefaultLimit, capped at
+	// oauthclient.MaxLimit).
+	ListDevelopers(ctx context.Context, offset, limit int) ([]*Developer, error)
+
+	// DeactivateDeveloper, in one atomic step, sets the developer inactive
+	// (incrementing its Version and setting UpdatedAt to at), sets every
+	// active or pending client of theirs to disabled (incrementing each
+	// Version), and deletes all those clients' tokens. It returns
+	// ErrNotFound if no developer has that ID. Deactivating an inactive
+	// developer changes nothing and is no error.
+	DeactivateDeveloper(ctx context.Context, id string, at time.Time) error
+}
+
+// CatalogueStore keeps the API catalogue. Each record type has the same
+// contract: Create returns ErrDuplicate if the ID exists; Get returns
+// ErrNotFound; Update replaces the record if the stored Version equals the
+// given one, then stores and sets Version+1, and returns ErrNotFound or
+// ErrConflict (changing nothing); Delete returns ErrNotFound; List returns
+// every record oldest first (CreatedAt, then ID).
+type CatalogueStore interface {
+	CreateAPI(ctx context.Context, a *catalogue.API) error
+	GetAPI(ctx context.Context, id string) (*catalogue.API, error)
+	UpdateAPI(ctx context.Context, a *catalogue.API) error
+	DeleteAPI(ctx context.Context, id string) error
+	ListAPIs(ctx context.Context) ([]*catalogue.API, error)
+
+	CreatePolicy(ctx context.Context, p *catalogue.Policy) error
+	GetPolicy(ctx context.Context, id string) (*catalogue.Policy, error)
+	UpdatePolicy(ctx context.Context, p *catalogue.Policy) error
+	DeletePolicy(ctx context.Context, id string) error
+	ListPolicies(ctx context.Context) ([]*catalogue.Policy, error)
+
+	CreateEntry(ctx context.Context, e *catalogue.Entry) error
+	GetEntry(ctx context.Context, id string) (*catalogue.Entry, error)
+	UpdateEntry(ctx context.Context, e *catalogue.Entry) error
+	DeleteEntry(ctx context.Context, id string) error
+	ListEntries(ctx context.Context) ([]*catalogue.Entry, error)
+}
+
+// Store is everything the portal service needs: clients and tokens
+// (oauthclient.Store), developers and the catalogue. store/memory and
+// store/postgres implement it; storetest checks an implementation.
+type Store interface {
+	oauthclient.Store
+	DeveloperStore
+	CatalogueStore
+}
