@@ -1,0 +1,68 @@
+// Package portaloauth is an embeddable SDK that gives an API gateway or a
+// developer portal the "Portal OAuth Clients" capability: a developer picks
+// an OAuth 2.0 API from a catalogue, registers an OAuth client for it, and
+// receives a client ID and a client secret that is shown exactly once and
+// stored only as a hash. The developer can later edit the client, rotate
+// its secret with a grace period, revoke its tokens or delete it;
+// administrators see every developer's clients, never their secrets.
+// Gateways use the same packages to authenticate clients, match redirect
+// URIs and check and revoke tokens.
+//
+// This package holds documentation only. The work is done by:
+//
+//   - [github.com/portaloauth/portaloauth/oauthclient]: the core. Client
+//     metadata (RFC 7591) and its validation, redirect URI rules and exact
+//     matching (RFC 9700, RFC 8252), secret generation and hashing, client
+//     authentication, tokens and revocation (RFC 7009), the error taxonomy,
+//     and the client and token store contracts.
+//   - [github.com/portaloauth/portaloauth/catalogue]: APIs, policies and
+//     catalogue entries, and the rules that make an entry OAuth-eligible.
+//   - [github.com/portaloauth/portaloauth/portal]: the use cases over store
+//     interfaces: developers, the create-client flow, listing, editing,
+//     rotation, revocation, deletion, administration and audit events.
+//   - [github.com/portaloauth/portaloauth/store/memory]: the in-memory store,
+//     the embedded default for tests, examples and single-process use.
+//   - [github.com/portaloauth/portaloauth/store/postgres]: the PostgreSQL
+//     store for production and for several nodes sharing one state.
+//   - [github.com/portaloauth/portaloauth/storetest]: the conformance suite
+//     every store implementation must pass, one call from a test.
+//   - [github.com/portaloauth/portaloauth/store/storemock]: generated gomock
+//     mocks of every store interface.
+//
+// # Where the store interfaces live
+//
+// Each domain package declares the small role interfaces it needs, next to
+// the types they store: [github.com/portaloauth/portaloauth/oauthclient.ClientStore], [github.com/portaloauth/portaloauth/oauthclient.TokenStore]
+// and their union [github.com/portaloauth/portaloauth/oauthclient.Store]; [github.com/portaloauth/portaloauth/portal.DeveloperStore],
+// [github.com/portaloauth/portaloauth/portal.CatalogueStore] and [github.com/portaloauth/portaloauth/portal.Store], which composes them all. The
+// store sentinels ([github.com/portaloauth/portaloauth/oauthclient.ErrNotFound], [github.com/portaloauth/portaloauth/oauthclient.ErrDuplicate],
+// [github.com/portaloauth/portaloauth/oauthclient.ErrConflict]) are declared once in oauthclient and re-exported
+// by portal, so one errors.Is test works for every store method.
+//
+// # A short example
+//
+//	store := memory.New()
+//	svc, _ := portal.New(portal.Config{Store: store})
+//	// ... catalogue and developer set up by the portal's administrators ...
+//	created, err := svc.CreateClient(ctx, developerID, portal.CreateClientRequest{
+//		EntryIDs: []string{"payments"},
+//		PolicyID: "payments-standard",
+//		Metadata: oauthclient.Metadata{
+//			ClientName:   "My shop",
+//			RedirectURIs: []string{"https://shop.example/callback"},
+//		},
+//	})
+//	// created.Secret.Reveal() is the only time the secret is available.
+//
+//	auth := oauthclient.Authenticator{Clients: store}
+//	client, err := auth.Authenticate(ctx, oauthclient.Credentials{
+//		ClientID: created.Client.ID,
+//		Secret:   created.Secret,
+//		Method:   oauthclient.AuthMethodBasic,
+//	})
+//
+// The examples directory wires everything into net/http: a developer portal
+// with an OAuth authorization server (examples/portal), a gateway middleware
+// (examples/gateway) and a short library-only walk through the flow
+// (examples/quickstart).
+package portaloauth
