@@ -1,0 +1,141 @@
+// Package oauthclient is the core of portaloauth: OAuth 2.0 clients and
+// their metadata, redirect URI rules, client secrets, client
+// authentication, tokens and their revocation, the error taxonomy, and the
+// contracts of the stores that keep clients and tokens.
+//
+// It is pure domain. It does no I/O of its own except through the
+// interfaces it is given and the io.Reader it is handed for randomness,
+// keeps no state, and takes the current time from a clock function where it
+// needs one. Its only net/http code is [CredentialsFromRequest]; HTTP status
+// codes are chosen by the caller.
+//
+// # Clients and metadata
+//
+// A [Client] is a registered OAuth client: its RFC 7591 [Metadata]
+// (redirect URIs, token endpoint authentication method, grant and response
+// types, display names and links, scope, contacts, software ID and version,
+// and any extension members in Metadata.Extra), the portal binding (the
+// owning developer, the catalogue APIs, the policy), a [Status], its
+// [Secret] values (hashes only) and a Version for optimistic concurrency.
+// Client IDs are random UUIDs ([NewClientID]).
+//
+// Metadata encodes to and decodes from the JSON of an RFC 7591 registration
+// request ([Metadata.MarshalJSON], [Metadata.UnmarshalJSON]). Decoding is
+// strict about types and refuses a member named twice; members it does not
+// know, language-tagged ones ("client_name#fr") included, are kept in Extra
+// and written back, and never override a known field.
+//
+// [ValidateMetadata] checks metadata before it is stored and returns a
+// normalised copy: token_endpoint_auth_method defaults to
+// client_secret_basic, grant_types to [authorization_code] and
+// response_types to [code], one list being derived from the other when only
+// one is given (RFC 7591 §2.1). The implicit and password grants and the
+// token response type are refused, as OAuth 2.1 and RFC 9700 require;
+// redirect URIs are required only when a grant redirects (authorization
+// code), not for client_credentials; a public client (auth method none)
+// cannot use client_credentials. Counts and lengths are bounded and display
+// strings may hold no control characters. Every problem found is reported,
+// each naming its member ("grant_types[1]"), so that a form can show them
+// all at once.
+//
+// A public client must use PKCE (RFC 7636) with the S256 method. Metadata
+// has nothing to say about it: the authorization endpoint enforces it on
+// every request of a public client, and the token endpoint checks the
+// code_verifier against the challenge the code remembers ([CodeDetails]).
+//
+// # Redirect URIs
+//
+// [ValidateRedirectURI] checks a redirect URI at registration: absolute,
+// no fragment, no user information, no wildcard; https for any host, http
+// only for loopback hosts, private-use schemes for native apps (RFC 8252
+// §7.1); javascript, data, file and their kind refused; ASCII hosts only.
+// [MatchRedirectURI] matches the redirect_uri of an authorization request by
+// exact string comparison (RFC 9700 §4.1.3), with the single RFC 8252 §7.3
+// exception of any port on an http loopback IP literal. A failed match is
+// an error that errors.Is recognises as [ErrRedirectMismatch]; such a
+// request must never be redirected. A [RedirectPolicy] holds non-default
+// choices, and ValidateMetadata takes one.
+//
+// # Secrets and hashing
+//
+// [GenerateSecret] returns 256 random bits in base64url with the prefix
+// "poa_cs_", which secret scanners can recognise. A secret in the clear is a
+// [Plaintext]: it prints, logs and encodes to JSON as "[REDACTED]", and only
+// [Plaintext.Reveal] returns it, for the one response that shows it and for
+// hashing. [Hasher.NewSecret] generates a secret and returns its stored
+// form, a [Secret] with an ID, a creation time, an optional expiry and a
+// short display hint ([SecretHint]) that is never enough to guess it.
+//
+// A [Hasher] stores secrets as self-describing PHC-style strings, so the
+// algorithm can change without a migration: a fast SHA-256 (or HMAC-SHA-256
+// with a server pepper) for generated high-entropy secrets
+// ([Hasher.Hash]), argon2id for secrets a person chose ([Hasher.HashSlow]),
+// and verification only for migrated bcrypt and PBKDF2-SHA256 hashes.
+// [Hasher.Verify] compares in constant time and reports when a hash should
+// be replaced. A client may hold several secrets at once, so that a rotated
+// secret keeps working for a grace period.
+//
+// # Client authentication
+//
+// [CredentialsFromRequest] reads the [Credentials] of a token, revocation
+// or introspection request: client_secret_basic (with the RFC 6749 §2.3.1
+// form-urlencoding of ID and secret), client_secret_post, or a client_id
+// alone for a public client; two methods at once is invalid_request.
+// [Authenticator.Authenticate] checks them against a [ClientGetter]. An
+// unknown client, a wrong or expired secret, a disabled or pending client, a
+// public client presenting a secret, a confidential client presenting none
+// and a method other than the registered one all give the same
+// invalid_client error, and an unknown client ID costs the same hashing work
+// as a known one.
+//
+// # Tokens and revocation
+//
+// Tokens are opaque random values. [GenerateToken] returns 256 random bits
+// in base64url behind a prefix that tells the kind ("poa_at_" access token,
+// "poa_rt_" refresh token, "poa_ac_" authorization code), and
+// [GenerateRegistrationToken] an RFC 7592 registration access token
+// ("poa_rat_"). A store never sees a value: it keeps a [Token] under the
+// value's [HashToken], SHA-256 in base64url, with the owning client, the
+// grant that ties a code to the tokens issued from it, the scope and the
+// expiry.
+//
+// [RevokeToken] follows RFC 7009 over a [TokenStore]. The caller must have
+// authenticated the client first. An unknown or already revoked token is a
+// success. A token of another client stays active and the call succeeds as
+// well, so that a client learns nothing about tokens it does not own.
+// Revoking a refresh token or an authorization code revokes its grant, the
+// access tokens issued from it included; revoking an access token removes
+// only that token. token_type_hint may only order look-ups, and with one
+// index by hash it changes nothing; an unknown hint is ignored.
+// [TokenStore.RevokeClientTokens] revokes every token of a client in one
+// call, as deleting or disabling a client requires.
+//
+// # Store contracts
+//
+// This package declares the interfaces of the stores that keep its records,
+// next to the records: [ClientGetter] (all that authentication needs),
+// [ClientStore], [TokenStore], their union [Store], and the optional
+// [TokenPurger], found by type assertion. Each method's documentation says
+// which error it returns on failure: the sentinels [ErrNotFound],
+// [ErrDuplicate], [ErrConflict] and [ErrTokenConsumed], possibly wrapped, and
+// ctx.Err() when the context ends first. Stores take and return copies, and
+// refuse an update whose Version is stale instead of overwriting.
+//
+// Implementations live elsewhere: the in-memory store (the embedded
+// default) and the PostgreSQL store, under store/. The storetest package
+// checks any implementation against the sentences of these contracts.
+//
+// # Errors
+//
+// Failures that a client or a developer caused are an [*Error]: an OAuth
+// [ErrorCode] (invalid_client, invalid_redirect_uri,
+// invalid_client_metadata, ...), the offending Field and a Reason in plain
+// words. An *Error unwraps to the sentinel of its code (errors.Is(err,
+// [ErrInvalidClient]) holds for every invalid_client error) and to an
+// underlying sentinel such as [ErrRedirectMismatch]. [CodeOf] returns the
+// code of any error, [Error.Description] the text for an OAuth
+// error_description, and [Errors] lists every *Error joined in one error, as
+// ValidateMetadata and Metadata.UnmarshalJSON return them. Store and I/O
+// failures are returned wrapped, never disguised as OAuth errors. No error,
+// log line or rendering ever holds a secret or a token value.
+package oauthclient
