@@ -1,0 +1,98 @@
+// Package postgres is the production store: it implements [portal.Store]
+// (clients, tokens, developers and the catalogue) and
+// [oauthclient.TokenPurger] on PostgreSQL with pgx v5, so that several
+// gateway and portal nodes can share one state.
+//
+// # Construction
+//
+// [Open] connects to a DSN (a URL or key=value string as pgx parses it;
+// pool_max_conns and search_path may be given there) and checks that the
+// server answers; [Store.Close] closes that pool. [NewFromPool] wraps a
+// [pgxpool.Pool] the caller already has and keeps; Close leaves it open.
+// The tables live in the first schema of the connections' search_path
+// (normally "public"): to keep them in a schema of their own, add
+// search_path=name to the DSN, or set
+// pool config ConnConfig.RuntimeParams["search_path"].
+//
+//	s, err := postgres.Open(ctx, "postgres://portal@db.internal:5432/portal?sslmode=verify-full")
+//	if err != nil { ... }
+//	defer s.Close()
+//	if err := s.Migrate(ctx); err != nil { ... }
+//	svc, err := portal.New(portal.Config{Store: s})
+//
+// # Migrations
+//
+// The schema is created and changed only by [Store.Migrate], never
+// implicitly. It applies the SQL files embedded from migrations/ that the
+// schema_migrations table does not yet record, in order, in one
+// transaction, and records their versions there. It is idempotent, and
+// safe when several nodes start at once: the transaction first takes an
+// advisory lock (pg_advisory_xact_lock, keyed by the schema name), so one
+// node migrates while the others wait, then find nothing left to do. A
+// migration that fails half-way leaves nothing behind and is retried whole
+// by the next call.
+//
+// # Schema
+//
+// Developers (unique index on the case-folded email, folded in Go exactly
+// as strings.EqualFold compares, whatever the database's locale); clients,
+// their secrets (hashes only, in client_secrets) and their tokens, where a
+// client cannot outlive its developer and a token cannot outlive its
+// client (foreign keys ON DELETE CASCADE; a client with no developer is
+// unowned); the catalogue (apis, policies, catalogue_entries), without
+// foreign keys since the catalogue rules belong to package catalogue.
+// Tokens are indexed by hash (the primary key), by (client_id, issued_at,
+// hash) for revoke-all and listing, by (client_id, grant_id) for grant
+// revocation, and by expires_at for purging. Only hashes of client
+// secrets, tokens and registration access tokens reach the database.
+// Identifiers use the "C" collation, so lists are ordered by bytes as in
+// the in-memory store. Times are kept to the microsecond and returned in
+// UTC.
+//
+// # Several nodes, one database
+//
+// A Store keeps no cache: every authentication reads the client, every
+// token check reads the token. A client disabled, a secret rotated or a
+// token revoked through one node is therefore refused by every other node
+// on its next request, with no invalidation protocol. Each change is one
+// statement or one transaction: optimistic concurrency through a version
+// column (UPDATE ... WHERE id = $1 AND version = $2; no row changed means
+// oauthclient.ErrConflict, or oauthclient.ErrNotFound if the row is gone),
+// a unique index for developer emails (concurrent sign-ups with one
+// address create one developer), and an atomic UPDATE ... RETURNING for
+// one-time tokens (of concurrent redemptions of a code exactly one
+// succeeds). Any node may call [Store.PurgeExpiredTokens] periodically:
+// each call deletes a bounded batch, and concurrent purgers skip each
+// other's rows (FOR UPDATE SKIP LOCKED).
+//
+// # Errors
+//
+// Database errors are translated at the boundary: no row is
+// oauthclient.ErrNotFound, a unique_violation is oauthclient.ErrDuplicate,
+// a foreign_key_violation (a client for an unknown developer, a token for
+// an unknown client) is oauthclient.ErrNotFound, and a call whose context
+// ends returns an error wrapping ctx.Err(). Errors never quote stored
+// values.
+//
+// # Round trips
+//
+// What each operation costs once pgx has prepared its statements on a
+// connection. The first use of a statement on a new connection adds one
+// round trip to prepare it, and pgxpool by default pings a connection that
+// sat idle for more than a second before handing it out.
+//
+//	operation                                     round trips
+//	GetClient (so: client authentication)         1   client and secrets in one query
+//	CreateClient                                  1   client and secrets in one batch, one implicit transaction
+//	UpdateClient                                  4   BEGIN, versioned UPDATE, one batch (replace secrets, revoke tokens), COMMIT; 3 on a conflict
+//	DeleteClient                                  1   secrets and tokens go by ON DELETE CASCADE
+//	ListClients, ListTokens, ListDevelopers       1
+//	GetToken, CreateToken, DeleteToken            1
+//	ConsumeToken                                  1   2 when the token is used or missing
+//	RevokeGrant, RevokeClientTokens               1   one DELETE on an index: O(that client's tokens)
+//	PurgeExpiredTokens                            1   per batch
+//	Create/Get/GetByEmail/UpdateDeveloper         1
+//	DeactivateDeveloper                           4   BEGIN, UPDATE developer, one batch (disable clients, delete tokens), COMMIT; 3 if already inactive
+//	catalogue Create/Get/Update/Delete/List       1
+//	Migrate                                       5 + 2 per migration applied
+package postgres
