@@ -229,6 +229,11 @@ func TestCancelledContext(t *testing.T) {
 		"GetToken":     func() error { _, err := s.GetToken(ctx, "t"); return err },
 		"ListClients":  func() error { _, err := s.ListClients(ctx, oauthclient.ClientFilter{}); return err },
 		"Migrate":      func() error { return s.Migrate(ctx) },
+		"PurgeExpiredTokens": func() error {
+			_, err := s.PurgeExpiredTokens(ctx, t0, 0)
+			return err
+		},
+		"DeactivateDeveloper": func() error { return s.DeactivateDeveloper(ctx, "d1", t0) },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
@@ -254,6 +259,10 @@ func TestOpen(t *testing.T) {
 	s.Close()
 	_, err = s.GetClient(t.Context(), "c1")
 	require.Error(t, err, "Close closes a pool Open opened")
+
+	pool := newPool(t, dsn, schema)
+	NewFromPool(pool).Close()
+	require.NoError(t, pool.Ping(t.Context()), "Close leaves a pool given to NewFromPool open")
 
 	_, err = Open(t.Context(), "postgres://user:hunter2@[::1")
 	require.Error(t, err)

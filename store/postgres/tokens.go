@@ -101,7 +101,7 @@ func (s *Store) RevokeClientTokens(ctx context.Context, clientID string) (int, e
 // once: each skips the rows another is deleting.
 func (s *Store) PurgeExpiredTokens(ctx context.Context, before time.Time, limit int) (int, error) {
 	if limit <= 0 {
-		return 0, nil
+		return 0, wrapErr(ctx, "purge expired tokens", ctx.Err())
 	}
 	return s.deleteTokens(ctx, "purge expired tokens", sqlPurgeTokens, before, limit)
 }
