@@ -1,0 +1,123 @@
+package web
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
+)
+
+// maxRedirectFields is how many redirect URL fields a form offers at most.
+const maxRedirectFields = 10
+
+// redirectField is one redirect URL field of a form, with its error.
+type redirectField struct {
+	Value string
+	Error string
+}
+
+// fieldErrors holds a form's errors by field, in plain words.
+type fieldErrors map[string]string
+
+func (e *fieldErrors) add(field, msg string) {
+	if *e == nil {
+		*e = make(fieldErrors)
+	}
+	if _, ok := (*e)[field]; !ok {
+		(*e)[field] = msg
+	}
+}
+
+// redirectValues returns the posted redirect URL fields, empty ones kept
+// so that the form comes back as typed, at most maxRedirectFields.
+func redirectValues(values []string) []redirectField {
+	if len(values) > maxRedirectFields {
+		values = values[:maxRedirectFields]
+	}
+	out := make([]redirectField, len(values))
+	for i, v := range values {
+		out[i].Value = v
+	}
+	if len(out) == 0 {
+		out = append(out, redirectField{})
+	}
+	return out
+}
+
+// redirectURIs returns the non-empty redirect URLs, trimmed, and for each
+// the index of its field.
+func redirectURIs(fields []redirectField) (uris []string, index []int) {
+	uris = []string{}
+	for i, f := range fields {
+		if v := strings.TrimSpace(f.Value); v != "" {
+			uris = append(uris, v)
+			index = append(index, i)
+		}
+	}
+	return uris, index
+}
+
+// formError reports whether err is about what the developer typed or chose
+// (rather than a failure of the server), and if so files each problem under
+// its form field: "name", "description", "policy", "entries", "grants",
+// "redirects" or "form"; a problem with the i-th redirect URL goes to
+// redirects[index[i]].Error.
+func formError(err error, errs *fieldErrors, redirects []redirectField, index []int) bool {
+	if oes := oauthclient.Errors(err); len(oes) > 0 {
+		for _, oe := range oes {
+			fileError(oe.Field, sentence(fieldLabel(oe.Field), oe.Reason), errs, redirects, index)
+		}
+		return true
+	}
+	var pe *portal.Error
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch {
+	case errors.Is(err, portal.ErrInvalidInput), errors.Is(err, portal.ErrPolicyNotOffered):
+		fileError(pe.Field, sentence(fieldLabel(pe.Field), pe.Reason), errs, redirects, index)
+	case errors.Is(err, portal.ErrNotEligible):
+		msg := "This API does not accept OAuth clients any more. Go back and select another."
+		if pe.Reason != "" && pe.Field == "entry_ids" {
+			msg = sentence("", pe.Reason)
+		}
+		errs.add("entries", msg)
+	case errors.Is(err, portal.ErrClientLimit):
+		errs.add("entries", sentence("", pe.Reason))
+	default:
+		return false
+	}
+	return true
+}
+
+// fileError puts one message under its form field.
+func fileError(field, msg string, errs *fieldErrors, redirects []redirectField, index []int) {
+	base, rest, indexed := strings.Cut(field, "[")
+	switch base {
+	case "client_name", "name":
+		errs.add("name", msg)
+	case "description":
+		errs.add("description", msg)
+	case "policy_id":
+		errs.add("policy", msg)
+	case "entry_ids":
+		errs.add("entries", msg)
+	case "grant_types", "response_types":
+		errs.add("grants", msg)
+	case "redirect_uris", "redirect_uri":
+		if indexed {
+			n, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+			if err == nil && n >= 0 && n < len(index) && index[n] < len(redirects) {
+				if redirects[index[n]].Error == "" {
+					redirects[index[n]].Error = msg
+				}
+				return
+			}
+		}
+		errs.add("redirects", msg)
+	default:
+		errs.add("form", msg)
+	}
+}
