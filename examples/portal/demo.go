@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/examples/portal/web"
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
+)
+
+// The demo catalogue: two OAuth 2.0 APIs (one offering two policies) and
+// one API with another authentication mode, which the portal must not
+// offer.
+var (
+	demoAPIs = []*catalogue.API{
+		{ID: "payments", Name: "Payments API", AuthMode: catalogue.AuthOAuth2, Active: true},
+		{ID: "weather", Name: "Weather API", AuthMode: catalogue.AuthOAuth2, Active: true},
+		{ID: "orders-legacy", Name: "Orders API (legacy keys)", AuthMode: catalogue.AuthToken, Active: true},
+	}
+	demoPolicies = []*catalogue.Policy{
+		{ID: "payments-read", Name: "Payments read-only", Active: true,
+			AccessRights: []catalogue.AccessRight{{APIID: "payments"}}, Scopes: []string{"payments:read"}},
+		{ID: "payments-full", Name: "Payments full access", Active: true,
+			AccessRights: []catalogue.AccessRight{{APIID: "payments"}}, Scopes: []string{"payments:read", "payments:write"}},
+		{ID: "weather-standard", Name: "Weather standard", Active: true,
+			AccessRights: []catalogue.AccessRight{{APIID: "weather"}}},
+		{ID: "orders-keys", Name: "Orders with API keys", Active: true,
+			AccessRights: []catalogue.AccessRight{{APIID: "orders-legacy"}}},
+	}
+	demoEntries = []*catalogue.Entry{
+		{ID: "payments", APIID: "payments", DisplayName: "Payments API", Visible: true,
+			Description: "Take card payments and issue refunds.",
+			PolicyIDs:   []string{"payments-read", "payments-full"}},
+		{ID: "weather", APIID: "weather", DisplayName: "Weather API", Visible: true,
+			Description: "Forecasts and observations for any place on Earth.",
+			PolicyIDs:   []string{"weather-standard"}},
+		{ID: "orders-legacy", APIID: "orders-legacy", DisplayName: "Orders API (legacy keys)", Visible: true,
+			Description: "Authenticates with API keys, not OAuth 2.0.",
+			PolicyIDs:   []string{"orders-keys"}},
+	}
+)
+
+// The demo developer.
+const (
+	demoEmail = "dev@example.com"
+	demoName  = "Demo Developer"
+)
+
+// demoData is what seedDemo created and the operator needs to know.
+type demoData struct {
+	DeveloperID        string
+	DeveloperEmail     string
+	DeveloperPassword  string
+	InitialAccessToken oauthclient.Plaintext // for RFC 7591 registrations of the Weather API
+}
+
+// seedDemo adds the demo catalogue, the demo developer with a fresh random
+// password, and an initial access token (token, or a random one) letting
+// that developer register Weather API clients through RFC 7591. On a store
+// that already holds the demo (a database), existing records are kept and
+// the developer's password is reset.
+func seedDemo(ctx context.Context, a *app, hasher *oauthclient.Hasher, rand io.Reader, token string) (*demoData, error) {
+	for _, api := range demoAPIs {
+		if err := ignoreDuplicate(a.Portal.AddAPI(ctx, clone(api))); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range demoPolicies {
+		if err := ignoreDuplicate(a.Portal.AddPolicy(ctx, clone(p))); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range demoEntries {
+		if err := ignoreDuplicate(a.Portal.AddEntry(ctx, clone(e))); err != nil {
+			return nil, err
+		}
+	}
+
+	d := &demoData{DeveloperEmail: demoEmail}
+	var err error
+	if d.DeveloperPassword, err = randomPassword(rand); err != nil {
+		return nil, err
+	}
+	hash, err := web.HashPassword(hasher, d.DeveloperPassword, rand)
+	if err != nil {
+		return nil, err
+	}
+	dev, err := a.Portal.RegisterDeveloper(ctx, portal.NewDeveloper{Email: demoEmail, Name: demoName, PasswordHash: hash})
+	if errors.Is(err, portal.ErrDuplicate) {
+		dev, err = resetPassword(ctx, a.Store, demoEmail, hash)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.DeveloperID = dev.ID
+
+	if token != "" {
+		d.InitialAccessToken = oauthclient.NewPlaintext(token)
+		err = a.Auth.AddInitialAccessToken(d.InitialAccessToken, dev.ID, []string{"weather"}, "weather-standard")
+	} else {
+		d.InitialAccessToken, err = a.Auth.NewInitialAccessToken(dev.ID, []string{"weather"}, "weather-standard")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("initial access token: %w", err)
+	}
+	return d, nil
+}
+
+// resetPassword gives an existing developer a new password hash.
+func resetPassword(ctx context.Context, s portal.DeveloperStore, email, hash string) (*portal.Developer, error) {
+	dev, err := s.GetDeveloperByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	dev.PasswordHash = hash
+	if err := s.UpdateDeveloper(ctx, dev); err != nil {
+		return nil, err
+	}
+	return dev, nil
+}
+
+func ignoreDuplicate(err error) error {
+	if errors.Is(err, portal.ErrDuplicate) {
+		return nil
+	}
+	return err
+}
+
+// clone copies a demo record, so that the package-level values are never
+// changed by the service (which stamps CreatedAt and Version).
+func clone[T any](v *T) *T {
+	c := *v
+	return &c
+}

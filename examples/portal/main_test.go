@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/store/memory"
+)
+
+const testDemoToken = "poa_iat_test-demo-token-0123456789"
+
+// startApp serves a demo app on a local port and returns it with its URL.
+func startApp(t *testing.T, cfg appConfig) (*app, *httptest.Server) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.Issuer = "http://" + srv.Listener.Addr().String()
+	a, err := newApp(t.Context(), cfg)
+	require.NoError(t, err)
+	srv.Config.Handler = a.Handler
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return a, srv
+}
+
+func TestNewAppSeedsTheDemo(t *testing.T) {
+	t.Parallel()
+	a, srv := startApp(t, appConfig{Demo: true, DemoToken: testDemoToken, AdminPassword: "admin-password-1"})
+	ctx := t.Context()
+	require.NotNil(t, a.Demo)
+
+	// The catalogue: two OAuth 2.0 APIs offered, one with two policies;
+	// the API with another auth mode is not offered.
+	apis, err := a.Store.ListAPIs(ctx)
+	require.NoError(t, err)
+	modes := map[catalogue.AuthMode]int{}
+	for _, api := range apis {
+		modes[api.AuthMode]++
+	}
+	assert.Equal(t, 2, modes[catalogue.AuthOAuth2])
+	assert.Equal(t, 1, modes[catalogue.AuthToken])
+	eligible, err := a.Portal.EligibleEntries(ctx, a.Demo.DeveloperID)
+	require.NoError(t, err)
+	policies := map[string]int{}
+	for _, e := range eligible {
+		assert.Equal(t, catalogue.AuthOAuth2, e.API.AuthMode)
+		policies[e.Entry.ID] = len(e.Policies)
+	}
+	assert.Equal(t, map[string]int{"payments": 2, "weather": 1}, policies)
+
+	// The demo developer, with an argon2id password hash and no client.
+	d, err := a.Store.GetDeveloperByEmail(ctx, demoEmail)
+	require.NoError(t, err)
+	assert.Equal(t, a.Demo.DeveloperID, d.ID)
+	assert.True(t, strings.HasPrefix(d.PasswordHash, "$argon2id$"))
+	assert.NotContains(t, d.PasswordHash, a.Demo.DeveloperPassword)
+	clients, err := a.Portal.ListClients(ctx, d.ID, 0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, clients)
+
+	// The printed logins.
+	var out strings.Builder
+	a.printLogins(&out)
+	for _, w := range []string{srv.URL + "/", srv.URL + "/admin/login", `"admin"`, `"admin-password-1"`,
+		`"` + demoEmail + `"`, `"` + a.Demo.DeveloperPassword + `"`, testDemoToken} {
+		assert.Contains(t, out.String(), w)
+	}
+
+	// The logins work.
+	assert.Equal(t, http.StatusSeeOther, postLogin(t, srv.URL, "/login", url.Values{"email": {demoEmail}, "password": {a.Demo.DeveloperPassword}}))
+	assert.Equal(t, http.StatusSeeOther, postLogin(t, srv.URL, "/admin/login", url.Values{"username": {"admin"}, "password": {"admin-password-1"}}))
+	assert.Equal(t, http.StatusUnauthorized, postLogin(t, srv.URL, "/login", url.Values{"email": {demoEmail}, "password": {"wrong password"}}))
+
+	// The initial access token registers a Weather API client (RFC 7591).
+	body := `{"client_name":"CLI","grant_types":["client_credentials"]}`
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/oauth/register", strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testDemoToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	var reg struct {
+		ClientID string `json:"client_id"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&reg))
+	c, err := a.Store.GetClient(ctx, reg.ClientID)
+	require.NoError(t, err)
+	assert.Equal(t, d.ID, c.DeveloperID)
+	assert.Equal(t, []string{"weather"}, c.APIIDs)
+
+	// Pages and endpoints share the one mux and its security headers.
+	for _, p := range []string{"/", "/.well-known/oauth-authorization-server", "/static/portal.css"} {
+		resp, err := http.Get(srv.URL + p)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, p)
+		assert.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), p)
+		assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", p)
+	}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// postLogin fills in a login form the way a browser does and returns the
+// status of the post.
+func postLogin(t *testing.T, base, path string, form url.Values) int {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(base + path)
+	require.NoError(t, err)
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	m := csrfRE.FindSubmatch(page)
+	require.NotNil(t, m)
+	form.Set("csrf", string(m[1]))
+	resp, err = c.PostForm(base+path, form)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestNewAppWithoutDemo(t *testing.T) {
+	t.Parallel()
+	a, srv := startApp(t, appConfig{})
+	assert.Nil(t, a.Demo)
+	assert.Len(t, a.AdminPassword, 22, "a random admin password")
+	devs, err := a.Store.ListDevelopers(t.Context(), 0, 0)
+	require.NoError(t, err)
+	assert.Empty(t, devs)
+	apis, err := a.Store.ListAPIs(t.Context())
+	require.NoError(t, err)
+	assert.Empty(t, apis)
+	assert.Equal(t, http.StatusSeeOther, postLogin(t, srv.URL, "/admin/login", url.Values{"username": {"admin"}, "password": {a.AdminPassword}}))
+	var out strings.Builder
+	a.printLogins(&out)
+	assert.NotContains(t, out.String(), "demo developer")
+}
+
+// TestSeedDemoAgain: on a store that keeps the demo from an earlier run
+// (a database), seeding again keeps the records and resets the password.
+func TestSeedDemoAgain(t *testing.T) {
+	t.Parallel()
+	store := memory.New()
+	first, err := newApp(t.Context(), appConfig{Issuer: "http://127.0.0.1:1", Store: store, Demo: true})
+	require.NoError(t, err)
+	second, err := newApp(t.Context(), appConfig{Issuer: "http://127.0.0.1:1", Store: store, Demo: true})
+	require.NoError(t, err)
+	assert.Equal(t, first.Demo.DeveloperID, second.Demo.DeveloperID)
+	assert.NotEqual(t, first.Demo.DeveloperPassword, second.Demo.DeveloperPassword)
+	assert.NotEqual(t, first.Demo.InitialAccessToken.Reveal(), second.Demo.InitialAccessToken.Reveal())
+	d, err := store.GetDeveloperByEmail(t.Context(), demoEmail)
+	require.NoError(t, err)
+	_, err = (&oauthclient.Hasher{}).Verify(d.PasswordHash, oauthclient.NewPlaintext(second.Demo.DeveloperPassword))
+	assert.NoError(t, err)
+	entries, err := store.ListEntries(t.Context())
+	require.NoError(t, err)
+	assert.Len(t, entries, len(demoEntries))
+	assert.Equal(t, "payments", demoEntries[0].ID, "the package-level demo records stay as written")
+	assert.Zero(t, demoEntries[0].Version)
+}
+
+func TestNewAppErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		cfg  appConfig
+	}{
+		{"no issuer", appConfig{}},
+		{"issuer with a query", appConfig{Issuer: "http://127.0.0.1:1/?x=1"}},
+		{"short demo token", appConfig{Issuer: "http://127.0.0.1:1", Demo: true, DemoToken: "short"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := newApp(t.Context(), tc.cfg)
+			assert.Error(t, err)
+		})
+	}
+}
+
+// lineWriter passes each line written to a channel.
+type lineWriter struct {
+	w     *io.PipeWriter
+	lines chan string
+}
+
+func newLineWriter() *lineWriter {
+	r, w := io.Pipe()
+	lw := &lineWriter{w: w, lines: make(chan string, 100)}
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lw.lines <- sc.Text()
+		}
+		close(lw.lines)
+	}()
+	return lw
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) { return l.w.Write(p) }
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	out := newLineWriter()
+	done := make(chan error, 1)
+	env := map[string]string{"PORTAL_ADMIN_PASSWORD": "admin-password-1"}
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo-token", testDemoToken}, func(k string) string { return env[k] }, out, io.Discard)
+		_ = out.w.Close()
+	}()
+
+	var base string
+	select {
+	case line := <-out.lines:
+		base = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(line, "Developer portal:")), "/")
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("run printed nothing")
+	}
+	require.True(t, strings.HasPrefix(base, "http://127.0.0.1:"), base)
+	var printed strings.Builder
+	for range 4 {
+		printed.WriteString(<-out.lines + "\n")
+	}
+	assert.Contains(t, printed.String(), `"admin-password-1"`)
+	assert.Contains(t, printed.String(), testDemoToken)
+
+	resp, err := http.Get(base + "/.well-known/oauth-authorization-server")
+	require.NoError(t, err)
+	var meta map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&meta))
+	resp.Body.Close()
+	assert.Equal(t, base, meta["issuer"])
+	assert.Equal(t, base+"/oauth/token", meta["token_endpoint"])
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "a graceful shutdown")
+	case <-time.After(time.Minute):
+		t.Fatal("run did not stop")
+	}
+	_, err = http.Get(base + "/")
+	assert.Error(t, err, "the listener is closed")
+}
+
+func TestRunBadArguments(t *testing.T) {
+	t.Parallel()
+	noenv := func(string) string { return "" }
+	for _, args := range [][]string{
+		{"-no-such-flag"},
+		{"extra"},
+		{"-addr", "not an address"},
+		{"-addr", "127.0.0.1:0", "-demo-token", "short"},
+	} {
+		err := run(t.Context(), args, noenv, io.Discard, io.Discard)
+		assert.Error(t, err, args)
+	}
+}
