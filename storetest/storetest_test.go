@@ -1,0 +1,185 @@
+package storetest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/memory"
+	"github.com/portaloauth/portaloauth/storetest"
+)
+
+// The suite must fail on a store that breaks a contract. Each broken store
+// below is the memory store with one rule broken; TestRunFailsOnBrokenStores
+// runs the suite on each in a child process (Run takes a real *testing.T)
+// and checks that the subtests of that rule fail.
+
+// brokenEnv names the broken store a child process runs the suite on.
+const brokenEnv = "STORETEST_BROKEN_STORE"
+
+var brokenStores = map[string]struct {
+	wrap    func(*memory.Store) portal.Store
+	failing []string // subtests that must fail, as go test prints them
+}{
+	"UpdateClient ignores Version": {
+		func(s *memory.Store) portal.Store { return ignoresVersions{s} },
+		[]string{"Clients/UpdateClient_returns_ErrConflict_and_changes_nothing_on_a_stale_Version"},
+	},
+	"UpdateClient ignores RevokeTokens": {
+		func(s *memory.Store) portal.Store { return ignoresRevokeTokens{s} },
+		[]string{"Clients/UpdateClient_with_RevokeTokens_deletes_the_client's_tokens_only"},
+	},
+	"DeleteClient leaves the tokens": {
+		func(s *memory.Store) portal.Store { return &keepsTokens{Store: s} },
+		[]string{"Clients/DeleteClient_deletes_the_client_and_all_its_tokens"},
+	},
+	"GetClient shares its result": {
+		func(s *memory.Store) portal.Store { return &sharesClients{Store: s} },
+		[]string{"Copies/clients_are_copies"},
+	},
+	"DeactivateDeveloper leaves the clients": {
+		func(s *memory.Store) portal.Store { return deactivatesOnlyDeveloper{s} },
+		[]string{"Developers/DeactivateDeveloper_disables_their_clients_and_deletes_their_tokens"},
+	},
+	"GetDeveloperByEmail heeds case": {
+		func(s *memory.Store) portal.Store { return caseSensitiveEmail{s} },
+		[]string{"Developers/GetDeveloperByEmail_ignores_case"},
+	},
+}
+
+// TestBrokenStore is the child process's test: it runs the suite on the
+// broken store brokenEnv names, and fails if the suite catches it. It does
+// nothing in an ordinary run.
+func TestBrokenStore(t *testing.T) {
+	name := os.Getenv(brokenEnv)
+	if name == "" {
+		return
+	}
+	b, ok := brokenStores[name]
+	require.True(t, ok, "no broken store %q", name)
+	storetest.Run(t, func(t *testing.T) portal.Store { return b.wrap(memory.New()) })
+}
+
+func TestRunFailsOnBrokenStores(t *testing.T) {
+	t.Parallel()
+	for name, b := range brokenStores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBrokenStore$", "-test.v", "-test.count=1")
+			cmd.Env = append(os.Environ(), brokenEnv+"="+name)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, "the suite passed a store where %s:\n%s", name, out)
+			for _, sub := range b.failing {
+				assert.Contains(t, string(out), "--- FAIL: TestBrokenStore/"+sub)
+			}
+			assert.Contains(t, string(out), "--- PASS: TestBrokenStore/", "the other rules still pass")
+		})
+	}
+}
+
+type ignoresVersions struct{ *memory.Store }
+
+func (s ignoresVersions) UpdateClient(ctx context.Context, c *oauthclient.Client, opts oauthclient.UpdateOptions) error {
+	if stored, err := s.Store.GetClient(ctx, c.ID); err == nil {
+		c.Version = stored.Version
+	}
+	return s.Store.UpdateClient(ctx, c, opts)
+}
+
+type ignoresRevokeTokens struct{ *memory.Store }
+
+func (s ignoresRevokeTokens) UpdateClient(ctx context.Context, c *oauthclient.Client, _ oauthclient.UpdateOptions) error {
+	return s.Store.UpdateClient(ctx, c, oauthclient.UpdateOptions{})
+}
+
+// keepsTokens still finds the tokens of a deleted client, as a store
+// without the cascade would.
+type keepsTokens struct {
+	*memory.Store
+	mu      sync.Mutex
+	orphans map[string]*oauthclient.Token
+}
+
+func (s *keepsTokens) DeleteClient(ctx context.Context, id string) error {
+	tokens, err := s.Store.ListTokens(ctx, oauthclient.TokenFilter{ClientID: id, Limit: oauthclient.MaxLimit})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.orphans == nil {
+		s.orphans = make(map[string]*oauthclient.Token)
+	}
+	for _, t := range tokens {
+		s.orphans[t.Hash] = t
+	}
+	s.mu.Unlock()
+	return s.Store.DeleteClient(ctx, id)
+}
+
+func (s *keepsTokens) GetToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
+	t, err := s.Store.GetToken(ctx, hash)
+	if errors.Is(err, oauthclient.ErrNotFound) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if orphan, ok := s.orphans[hash]; ok {
+			return orphan.Clone(), nil
+		}
+	}
+	return t, err
+}
+
+// sharesClients returns the same *Client while the stored version is
+// unchanged.
+type sharesClients struct {
+	*memory.Store
+	mu    sync.Mutex
+	cache map[string]*oauthclient.Client
+}
+
+func (s *sharesClients) GetClient(ctx context.Context, id string) (*oauthclient.Client, error) {
+	c, err := s.Store.GetClient(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cached, ok := s.cache[id]; ok && cached.Version == c.Version {
+		return cached, nil
+	}
+	if s.cache == nil {
+		s.cache = make(map[string]*oauthclient.Client)
+	}
+	s.cache[id] = c
+	return c, nil
+}
+
+type deactivatesOnlyDeveloper struct{ *memory.Store }
+
+func (s deactivatesOnlyDeveloper) DeactivateDeveloper(ctx context.Context, id string, at time.Time) error {
+	d, err := s.Store.GetDeveloper(ctx, id)
+	if err != nil || d.Status == portal.DeveloperInactive {
+		return err
+	}
+	d.Status, d.UpdatedAt = portal.DeveloperInactive, at
+	return s.Store.UpdateDeveloper(ctx, d)
+}
+
+type caseSensitiveEmail struct{ *memory.Store }
+
+func (s caseSensitiveEmail) GetDeveloperByEmail(ctx context.Context, email string) (*portal.Developer, error) {
+	d, err := s.Store.GetDeveloperByEmail(ctx, email)
+	if err == nil && d.Email != email {
+		return nil, oauthclient.ErrNotFound
+	}
+	return d, err
+}
