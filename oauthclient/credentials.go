@@ -9,9 +9,9 @@ import (
 
 // Credentials are the client credentials a request presents.
 type Credentials struct {
-	ClientID string
-	Secret   Plaintext // empty for a public client
-	Method   AuthMethod
+	ClientID string     // the client_id, decoded
+	Secret   Plaintext  // the client secret, decoded; empty for a public client
+	Method   AuthMethod // how the request presented them
 }
 
 // Parameter and header names, as error fields.
