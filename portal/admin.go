@@ -1,0 +1,302 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// DeveloperClients is a developer with their clients, for the
+// administrator's "Developers" view.
+type DeveloperClients struct {
+	Developer *Developer
+	Clients   []ClientSummary
+}
+
+// ClientSummary is what an administrator sees of a client: never a secret
+// or a secret's hash, only the hints of its valid secrets.
+type ClientSummary struct {
+	ID          string             `json:"client_id"`
+	Name        string             `json:"client_name"`
+	APIIDs      []string           `json:"api_ids"`
+	PolicyID    string             `json:"policy_id"`
+	Status      oauthclient.Status `json:"status"`
+	CreatedAt   time.Time          `json:"created_at"`
+	SecretHints []string           `json:"secret_hints,omitempty"`
+}
+
+// ListDevelopersWithClients returns developers oldest first, offset
+// skipped, at most limit of them (0: oauthclient.DefaultLimit, capped at
+// oauthclient.MaxLimit), each with a summary of every client of theirs,
+// oldest first.
+func (s *Service) ListDevelopersWithClients(ctx context.Context, offset, limit int) ([]DeveloperClients, error) {
+	devs, err := s.store.ListDevelopers(ctx, max(offset, 0), limit)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]DeveloperClients, 0, len(devs))
+	for _, d := range devs {
+		clients, err := s.developerClients(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		dc := DeveloperClients{Developer: d, Clients: make([]ClientSummary, 0, len(clients))}
+		for _, c := range clients {
+			dc.Clients = append(dc.Clients, summarise(c, now))
+		}
+		out = append(out, dc)
+	}
+	return out, nil
+}
+
+func summarise(c *oauthclient.Client, now time.Time) ClientSummary {
+	sum := ClientSummary{
+		ID: c.ID, Name: c.ClientName, APIIDs: c.APIIDs, PolicyID: c.PolicyID,
+		Status: c.Status, CreatedAt: c.CreatedAt,
+	}
+	for _, sec := range c.Secrets {
+		if sec.ValidAt(now) {
+			sum.SecretHints = append(sum.SecretHints, sec.Hint)
+		}
+	}
+	return sum
+}
+
+// ApproveClient makes a pending client active. It returns an error
+// wrapping ErrNotFound for an unknown client, ErrNotPending if the client
+// is not pending approval, and ErrDeveloperInactive if its developer is
+// inactive.
+func (s *Service) ApproveClient(ctx context.Context, adminID, clientID string) error {
+	c, err := s.modifyClient(ctx, "", clientID, func(c *oauthclient.Client, _ time.Time) (oauthclient.UpdateOptions, error) {
+		if c.Status != oauthclient.StatusPending {
+			return oauthclient.UpdateOptions{}, notPending(c.Status)
+		}
+		if _, err := s.activeDeveloper(ctx, c.DeveloperID); err != nil {
+			return oauthclient.UpdateOptions{}, err
+		}
+		c.Status = oauthclient.StatusActive
+		return oauthclient.UpdateOptions{}, nil
+	})
+	if err != nil {
+		return err
+	}
+	s.emitAdmin(ctx, EventApproved, adminID, c, "")
+	return nil
+}
+
+// RejectClient refuses a pending client: it is deleted, so it neither
+// lingers in its developer's list nor counts against a client limit. The
+// rejection first moves the client, with its version checked, from
+// pending to disabled, so that a client approved in the meantime is never
+// deleted; then it deletes it. Should the deletion fail, the error is
+// returned and the client stays disabled (it cannot authenticate) until
+// its developer deletes it.
+//
+// It returns an error wrapping ErrNotFound for an unknown client and
+// ErrNotPending if the client is not pending approval.
+func (s *Service) RejectClient(ctx context.Context, adminID, clientID string) error {
+	c, err := s.modifyClient(ctx, "", clientID, func(c *oauthclient.Client, _ time.Time) (oauthclient.UpdateOptions, error) {
+		if c.Status != oauthclient.StatusPending {
+			return oauthclient.UpdateOptions{}, notPending(c.Status)
+		}
+		c.Status = oauthclient.StatusDisabled
+		return oauthclient.UpdateOptions{RevokeTokens: true}, nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteClient(ctx, c.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	s.emitAdmin(ctx, EventRejected, adminID, c, "deleted")
+	return nil
+}
+
+// DisableClient disables an active or pending client and, in the same
+// store write, revokes its tokens; a disabled client cannot authenticate.
+// Disabling a disabled client changes nothing. It returns an error
+// wrapping ErrNotFound for an unknown client.
+func (s *Service) DisableClient(ctx context.Context, adminID, clientID string) error {
+	var was oauthclient.Status
+	c, err := s.modifyClient(ctx, "", clientID, func(c *oauthclient.Client, _ time.Time) (oauthclient.UpdateOptions, error) {
+		was = ""
+		if c.Status == oauthclient.StatusDisabled {
+			return oauthclient.UpdateOptions{}, errUnchanged
+		}
+		was, c.Status = c.Status, oauthclient.StatusDisabled
+		return oauthclient.UpdateOptions{RevokeTokens: true}, nil
+	})
+	if err != nil || was == "" {
+		return err
+	}
+	s.emitAdmin(ctx, EventDisabled, adminID, c, "was="+string(was)+" tokens_revoked=true")
+	return nil
+}
+
+// EnableClient makes a disabled client active again; enabling an active
+// client changes nothing. It returns an error wrapping ErrNotFound for an
+// unknown client, ErrPending for a client pending approval (approve it
+// instead), and ErrDeveloperInactive if its developer is inactive.
+func (s *Service) EnableClient(ctx context.Context, adminID, clientID string) error {
+	enabled := false
+	c, err := s.modifyClient(ctx, "", clientID, func(c *oauthclient.Client, _ time.Time) (oauthclient.UpdateOptions, error) {
+		enabled = false
+		switch c.Status {
+		case oauthclient.StatusActive:
+			return oauthclient.UpdateOptions{}, errUnchanged
+		case oauthclient.StatusPending:
+			return oauthclient.UpdateOptions{}, newError(ErrPending, "client_id", "approve the client instead")
+		}
+		if _, err := s.activeDeveloper(ctx, c.DeveloperID); err != nil {
+			return oauthclient.UpdateOptions{}, err
+		}
+		c.Status, enabled = oauthclient.StatusActive, true
+		return oauthclient.UpdateOptions{}, nil
+	})
+	if err != nil || !enabled {
+		return err
+	}
+	s.emitAdmin(ctx, EventEnabled, adminID, c, "")
+	return nil
+}
+
+// DeactivateDeveloper sets the developer inactive and, in the same atomic
+// store step, disables their active and pending clients and revokes those
+// clients' tokens. Deactivating an inactive developer changes nothing. It
+// returns an error wrapping ErrNotFound for an unknown developer.
+func (s *Service) DeactivateDeveloper(ctx context.Context, adminID, developerID string) error {
+	d, err := s.store.GetDeveloper(ctx, developerID)
+	if err != nil {
+		return err
+	}
+	if d.Status == DeveloperInactive {
+		return nil
+	}
+	now := s.now()
+	if err := s.store.DeactivateDeveloper(ctx, developerID, now); err != nil {
+		return err
+	}
+	s.emit(ctx, Event{Type: EventDeveloperDeactivated, Actor: adminID, DeveloperID: developerID, Time: now,
+		Detail: "clients_disabled=true tokens_revoked=true"})
+	return nil
+}
+
+func (s *Service) emitAdmin(ctx context.Context, t EventType, adminID string, c *oauthclient.Client, detail string) {
+	s.emit(ctx, Event{Type: t, Actor: adminID, DeveloperID: c.DeveloperID, ClientID: c.ID, Time: c.UpdatedAt, Detail: detail})
+}
+
+func notPending(st oauthclient.Status) error {
+	return newError(ErrNotPending, "client_id", "the client is "+string(st))
+}
+
+// AddAPI adds an API to the catalogue. It sets a.CreatedAt to now if it is
+// zero and a.Version to 1. It returns an *Error wrapping ErrInvalidInput
+// for a missing ID or name or an unknown auth mode, and one wrapping
+// ErrDuplicate (field "id") if the ID exists.
+func (s *Service) AddAPI(ctx context.Context, a *catalogue.API) error {
+	if err := checkID(a.ID); err != nil {
+		return err
+	}
+	if _, err := checkName("name", a.Name); err != nil {
+		return err
+	}
+	switch a.AuthMode {
+	case catalogue.AuthOAuth2, catalogue.AuthToken, catalogue.AuthJWT, catalogue.AuthKeyless:
+	default:
+		return newError(ErrInvalidInput, "auth_mode", "must be one of oauth2, auth_token, jwt, keyless")
+	}
+	s.stamp(&a.CreatedAt, &a.Version)
+	return s.added(ctx, "api", a.ID, s.store.CreateAPI(ctx, a))
+}
+
+// AddPolicy adds a policy to the catalogue. It sets p.CreatedAt to now if
+// it is zero and p.Version to 1. It returns an *Error wrapping
+// ErrInvalidInput for a missing ID or name or an access right without an
+// API, one wrapping ErrNotFound (field "access_rights[i].api_id") for an
+// access right to an unknown API, and one wrapping ErrDuplicate (field
+// "id") if the ID exists.
+func (s *Service) AddPolicy(ctx context.Context, p *catalogue.Policy) error {
+	if err := checkID(p.ID); err != nil {
+		return err
+	}
+	if _, err := checkName("name", p.Name); err != nil {
+		return err
+	}
+	for i, ar := range p.AccessRights {
+		field := "access_rights[" + strconv.Itoa(i) + "].api_id"
+		if ar.APIID == "" {
+			return newError(ErrInvalidInput, field, "is required")
+		}
+		if _, err := s.store.GetAPI(ctx, ar.APIID); errors.Is(err, ErrNotFound) {
+			return newError(ErrNotFound, field, "no such API")
+		} else if err != nil {
+			return err
+		}
+	}
+	s.stamp(&p.CreatedAt, &p.Version)
+	return s.added(ctx, "policy", p.ID, s.store.CreatePolicy(ctx, p))
+}
+
+// AddEntry adds a catalogue entry after checking it with
+// catalogue.ValidateEntry against its API and the policies it offers. It
+// sets e.CreatedAt to now if it is zero and e.Version to 1. It returns an
+// *Error wrapping ErrInvalidInput for a missing ID, one wrapping
+// ErrNotFound (field "api_id") for an unknown API, the catalogue's error
+// for a rule the entry breaks, and one wrapping ErrDuplicate (field "id")
+// if the ID exists.
+func (s *Service) AddEntry(ctx context.Context, e *catalogue.Entry) error {
+	if err := checkID(e.ID); err != nil {
+		return err
+	}
+	api, err := s.store.GetAPI(ctx, e.APIID)
+	if errors.Is(err, ErrNotFound) {
+		return newError(ErrNotFound, "api_id", "no such API")
+	} else if err != nil {
+		return err
+	}
+	policies, err := s.store.ListPolicies(ctx)
+	if err != nil {
+		return err
+	}
+	if err := catalogue.ValidateEntry(e, api, policies); err != nil {
+		return err
+	}
+	s.stamp(&e.CreatedAt, &e.Version)
+	return s.added(ctx, "entry", e.ID, s.store.CreateEntry(ctx, e))
+}
+
+func checkID(id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return newError(ErrInvalidInput, "id", "is required")
+	case id != strings.TrimSpace(id) || len(id) > 200:
+		return newError(ErrInvalidInput, "id", "must be at most 200 characters without surrounding space")
+	}
+	return nil
+}
+
+func (s *Service) stamp(created *time.Time, version *int64) {
+	if created.IsZero() {
+		*created = s.now()
+	}
+	*version = 1
+}
+
+// added finishes a catalogue Add: it maps a duplicate ID to a field error
+// and emits the event.
+func (s *Service) added(ctx context.Context, kind, id string, err error) error {
+	if errors.Is(err, ErrDuplicate) {
+		return &Error{Err: ErrDuplicate, Field: "id", Reason: "a " + kind + " with this ID exists"}
+	}
+	if err != nil {
+		return err
+	}
+	s.emit(ctx, Event{Type: EventCatalogueChanged, Time: s.now(), Detail: "added " + kind + " " + strconv.Quote(id)})
+	return nil
+}

@@ -1,0 +1,97 @@
+package portal
+
+import (
+	"crypto/rand"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// DefaultMaxSecrets is how many secrets a client may hold at once when
+// Config.MaxSecrets is zero: the current one and the one in its grace
+// period.
+const DefaultMaxSecrets = 2
+
+// maxRetries bounds how often an administrator action or a secret rotation
+// re-reads a client and reapplies its change after losing a race with
+// another writer (ErrConflict).
+const maxRetries = 8
+
+// Config configures a [Service]. The zero value of every field but Store
+// means the documented default.
+type Config struct {
+	Store     Store                       // required
+	Hasher    *oauthclient.Hasher         // nil: the default hasher
+	Redirects *oauthclient.RedirectPolicy // nil: the default redirect URI rules
+	Now       func() time.Time            // nil: time.Now
+	// Rand is the source of client IDs, developer IDs, secrets and
+	// registration tokens. nil: crypto/rand.Reader. The Service serialises
+	// its reads, so a reader that is not safe for concurrent use (a seeded
+	// generator in tests) is fine.
+	Rand       io.Reader
+	MaxSecrets int      // active secrets per client; 0: DefaultMaxSecrets
+	Observer   Observer // receives an Event for every change; nil: none
+}
+
+// Service runs the portal's use cases over a [Store]: developers, the
+// create-client flow, the developer's client management, the
+// administrator's views and actions, and catalogue administration. It is
+// safe for concurrent use.
+type Service struct {
+	store      Store
+	hasher     *oauthclient.Hasher
+	redirects  *oauthclient.RedirectPolicy
+	now        func() time.Time
+	rand       io.Reader
+	maxSecrets int
+	observer   Observer
+}
+
+// New returns a Service for cfg. It returns an *Error wrapping
+// ErrInvalidConfig, naming the field, when Store is nil or MaxSecrets is
+// negative.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, newError(ErrInvalidConfig, "Store", "is required")
+	}
+	if cfg.MaxSecrets < 0 {
+		return nil, newError(ErrInvalidConfig, "MaxSecrets", "must not be negative")
+	}
+	s := &Service{
+		store:      cfg.Store,
+		hasher:     cfg.Hasher,
+		redirects:  cfg.Redirects,
+		now:        cfg.Now,
+		rand:       rand.Reader,
+		maxSecrets: cfg.MaxSecrets,
+		observer:   cfg.Observer,
+	}
+	if s.hasher == nil {
+		s.hasher = &oauthclient.Hasher{}
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if cfg.Rand != nil {
+		s.rand = &lockedReader{r: cfg.Rand}
+	}
+	if s.maxSecrets == 0 {
+		s.maxSecrets = DefaultMaxSecrets
+	}
+	return s, nil
+}
+
+// lockedReader serialises reads from a reader that may not be safe for
+// concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
+}
