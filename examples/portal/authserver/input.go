@@ -1,0 +1,150 @@
+package authserver
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// Media types the endpoints accept.
+const (
+	mediaForm = "application/x-www-form-urlencoded"
+	mediaJSON = "application/json"
+)
+
+// requireMediaType refuses a request whose Content-Type is not want (with
+// an optional charset parameter, which must be UTF-8).
+func requireMediaType(r *http.Request, want string) error {
+	ct := r.Header.Values("Content-Type")
+	if len(ct) != 1 {
+		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "must be "+want)
+	}
+	mt, params, err := mime.ParseMediaType(ct[0])
+	if err != nil || mt != want {
+		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "must be "+want)
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "charset must be UTF-8")
+	}
+	return nil
+}
+
+// readBody reads the request body, at most s.maxBody bytes. A longer body
+// gives the *http.MaxBytesError that problem maps to 413.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.maxBody {
+		return nil, &http.MaxBytesError{Limit: s.maxBody}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, err
+		}
+		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the request body could not be read")
+	}
+	return body, nil
+}
+
+// readForm reads an application/x-www-form-urlencoded body. It refuses a
+// parameter sent twice and drops parameters without a value (RFC 6749
+// §3.1). As r.ParseForm would, it sets r.PostForm to the body's parameters
+// and r.Form to them followed by the query's, so that
+// oauthclient.CredentialsFromRequest sees both (and refuses a secret in the
+// URL); the endpoints themselves read the body's parameters only.
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if err := requireMediaType(r, mediaForm); err != nil {
+		return nil, err
+	}
+	body, err := s.readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the form body is not well-formed")
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the query string is not well-formed")
+	}
+	if err := refuseRepeated(form); err != nil {
+		return nil, err
+	}
+	all := make(url.Values, len(form)+len(query))
+	for k, v := range form {
+		if v[0] == "" {
+			delete(form, k)
+			continue
+		}
+		all[k] = v
+	}
+	for k, v := range query {
+		all[k] = append(all[k], v...)
+	}
+	r.PostForm, r.Form = form, all
+	return form, nil
+}
+
+// refuseRepeated returns invalid_request naming a parameter that vals holds
+// more than once (the first such name in sorted order), or nil.
+func refuseRepeated(vals url.Values) error {
+	var repeated []string
+	for k, v := range vals {
+		if len(v) > 1 {
+			repeated = append(repeated, k)
+		}
+	}
+	if len(repeated) == 0 {
+		return nil
+	}
+	return oauthError(oauthclient.CodeInvalidRequest, fieldName(slices.Min(repeated)), "must not be repeated")
+}
+
+// fieldName makes a parameter name safe to echo in an error: printable
+// ASCII, at most 64 bytes.
+func fieldName(k string) string {
+	if len(k) > 64 {
+		k = k[:64]
+	}
+	return errorText(k)
+}
+
+// bearerToken returns the token of the request's "Authorization: Bearer"
+// header (RFC 6750 §2.1), or an invalid_token error.
+func bearerToken(r *http.Request) (string, error) {
+	vals := r.Header.Values("Authorization")
+	if len(vals) != 1 {
+		return "", oauthError(codeInvalidToken, "Authorization", "one Bearer token is required")
+	}
+	scheme, token, ok := strings.Cut(vals[0], " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || !isToken68(token) {
+		return "", oauthError(codeInvalidToken, "Authorization", "one Bearer token is required")
+	}
+	return token, nil
+}
+
+// isToken68 reports whether s has the token68 syntax of RFC 7235 §2.1.
+func isToken68(s string) bool {
+	end := len(strings.TrimRight(s, "="))
+	if end == 0 {
+		return false
+	}
+	for i := range end {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-', c == '.', c == '_', c == '~', c == '+', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
