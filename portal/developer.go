@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -45,7 +46,7 @@ func (s *Service) RegisterDeveloper(ctx context.Context, r NewDeveloper) (*Devel
 	}
 	id, err := uuid.NewRandomFromReader(s.rand)
 	if err != nil {
-		return nil, &Error{Err: ErrInvalidConfig, Field: "Rand", Reason: "cannot read random bytes", Cause: err}
+		return nil, fmt.Errorf("portal: developer ID: %w", err)
 	}
 	now := s.now()
 	d := &Developer{
