@@ -1,0 +1,290 @@
+// Command gateway is a small API gateway built with the portaloauth
+// middleware: it forwards requests to an upstream API (an
+// httputil.ReverseProxy) only when they carry a valid access token whose
+// client's policy grants that API.
+//
+//	go run ./examples/gateway -upstream http://127.0.0.1:9000 -api payments
+//
+// Flags:
+//
+//	-addr      where to listen (default 127.0.0.1:8081)
+//	-upstream  URL of the API to protect; empty: a built-in echo API
+//	-api       catalogue ID of the API the upstream serves (default demo-api)
+//
+// On the in-memory store the gateway seeds a demo (an OAuth 2.0 API, a
+// policy, a catalogue entry, a developer and a client_credentials client),
+// serves the token, revocation and introspection endpoints itself, and
+// prints how to get a token and call the API. It stops gracefully on
+// SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/examples/gateway/middleware"
+	"github.com/portaloauth/portaloauth/examples/portal/authserver"
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/memory"
+)
+
+// The demo catalogue's IDs.
+const (
+	demoAPIID    = "demo-api"
+	demoPolicyID = "demo-policy"
+	demoEntryID  = "demo-entry"
+)
+
+// shutdownTimeout bounds how long in-flight requests may finish after a
+// signal.
+const shutdownTimeout = 10 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "gateway:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command-line flags.
+type options struct {
+	addr     string
+	upstream string
+	apiID    string
+	// A "-postgres DSN" flag belongs here: see openStore.
+}
+
+func parseFlags(args []string, out io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8081", "address to listen on")
+	fs.StringVar(&o.upstream, "upstream", "", "URL of the API to protect; empty: a built-in echo API")
+	fs.StringVar(&o.apiID, "api", demoAPIID, "catalogue ID of the API the upstream serves")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return o, nil
+}
+
+// run runs the gateway until ctx ends. ready, if not nil, is called with
+// the listening address once the gateway accepts requests.
+func run(ctx context.Context, args []string, out io.Writer, ready func(addr string)) error {
+	o, err := parseFlags(args, out)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(out, nil))
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+
+	st, demo, err := openStore(ctx, o)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+
+	target, stopUpstream, err := upstream(o.upstream)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopUpstream()
+
+	protect := middleware.New(middleware.Config{Tokens: st, Catalogue: st, APIID: o.apiID, Logger: log})
+	mux := http.NewServeMux()
+	mux.Handle("/", protect(newProxy(target)))
+	if demo {
+		creds, err := seedDemo(ctx, st, base, log, mux)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		printDemo(out, base, creds)
+	}
+
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(out, "gateway on %s protects %s as API %q\n", base, target, o.apiID)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openStore returns the store tokens and policies are read from, and
+// whether it is the in-memory store that the demo seeds.
+//
+// This is where a "-postgres DSN" flag opens the store that the portal and
+// every gateway node share: postgres.Open(ctx, dsn). No demo is seeded
+// then; tokens come from the portal's authorization server.
+func openStore(_ context.Context, _ options) (portal.Store, bool, error) {
+	return memory.New(), true, nil
+}
+
+// upstream returns the URL of the API to protect: the flag's, or a
+// built-in echo API on a loopback port, which the returned func stops.
+func upstream(raw string) (*url.URL, func(), error) {
+	if raw != "" {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, nil, fmt.Errorf("-upstream must be an http or https URL, not %q", raw)
+		}
+		return u, func() {}, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(echo), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &url.URL{Scheme: "http", Host: ln.Addr().String()}, func() { _ = srv.Close() }, nil
+}
+
+// echo is the built-in upstream API: it says who called what.
+func echo(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, "hello from the upstream API: %s %s, client %s, scope %q\n",
+		r.Method, r.URL.Path, r.Header.Get(headerClientID), r.Header.Get(headerScope))
+}
+
+// Headers the gateway sets on requests it forwards, after deleting any
+// the caller sent.
+const (
+	headerClientID = "X-Portal-Client-Id"
+	headerSubject  = "X-Portal-Subject"
+	headerScope    = "X-Portal-Scope"
+)
+
+// newProxy forwards to target; the upstream sees who called, never the
+// access token.
+func newProxy(target *url.URL) *httputil.ReverseProxy {
+	return &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.SetXForwarded()
+		h := pr.Out.Header
+		h.Del("Authorization")
+		h.Del(headerClientID)
+		h.Del(headerSubject)
+		h.Del(headerScope)
+		if tok, ok := middleware.TokenFromContext(pr.In.Context()); ok {
+			h.Set(headerClientID, tok.ClientID)
+			if tok.Subject != "" {
+				h.Set(headerSubject, tok.Subject)
+			}
+			if tok.Scope != "" {
+				h.Set(headerScope, tok.Scope)
+			}
+		}
+	}}
+}
+
+// demoCredentials are the demo client's.
+type demoCredentials struct {
+	clientID string
+	secret   oauthclient.Plaintext
+}
+
+// seedDemo adds the demo catalogue, developer and client to st and mounts
+// the authorization server's endpoints on mux.
+func seedDemo(ctx context.Context, st portal.Store, issuer string, log *slog.Logger, mux *http.ServeMux) (demoCredentials, error) {
+	svc, err := portal.New(portal.Config{Store: st})
+	if err != nil {
+		return demoCredentials{}, err
+	}
+	steps := []func() error{
+		func() error {
+			return svc.AddAPI(ctx, &catalogue.API{ID: demoAPIID, Name: "Demo API", AuthMode: catalogue.AuthOAuth2, Active: true})
+		},
+		func() error {
+			return svc.AddPolicy(ctx, &catalogue.Policy{ID: demoPolicyID, Name: "Demo policy", Active: true,
+				AccessRights: []catalogue.AccessRight{{APIID: demoAPIID}}, Scopes: []string{"read", "write"}})
+		},
+		func() error {
+			return svc.AddEntry(ctx, &catalogue.Entry{ID: demoEntryID, APIID: demoAPIID, DisplayName: "Demo API",
+				PolicyIDs: []string{demoPolicyID}, Visible: true})
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
+		}
+	}
+	dev, err := svc.RegisterDeveloper(ctx, portal.NewDeveloper{Email: "dev@example.com", Name: "Demo Developer"})
+	if err != nil {
+		return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
+	}
+	nc, err := svc.CreateClient(ctx, dev.ID, portal.CreateClientRequest{
+		EntryIDs: []string{demoEntryID},
+		Metadata: oauthclient.Metadata{ClientName: "Demo client", Scope: "read",
+			GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}},
+	})
+	if err != nil {
+		return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
+	}
+	as, err := authserver.New(authserver.Config{Store: st, Portal: svc, Issuer: issuer, Logger: log, Users: noUsers{}})
+	if err != nil {
+		return demoCredentials{}, err
+	}
+	as.Register(mux)
+	return demoCredentials{clientID: nc.Client.ID, secret: nc.Secret}, nil
+}
+
+// noUsers is the demo's UserSessions: nobody logs in at the gateway, so
+// its authorization endpoint cannot be used; the portal's can.
+type noUsers struct{}
+
+func (noUsers) CurrentUser(*http.Request) (string, bool) { return "", false }
+func (noUsers) LoginURL(string) string                   { return "/" }
+
+func printDemo(out io.Writer, base string, c demoCredentials) {
+	fmt.Fprintf(out, `demo client (in memory; it is gone when the gateway stops):
+  client_id:     %s
+  client_secret: %s
+get an access token:
+  curl -s -u '%s:%s' -d grant_type=client_credentials %s%s
+call the API with it:
+  curl -i -H 'Authorization: Bearer ACCESS_TOKEN' %s/hello
+revoke it, and the next call is refused:
+  curl -s -u '%s:%s' -d token=ACCESS_TOKEN %s%s
+`, c.clientID, c.secret.Reveal(), c.clientID, c.secret.Reveal(), base, authserver.PathToken,
+		base, c.clientID, c.secret.Reveal(), base, authserver.PathRevoke)
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is an io.Writer safe for the gateway's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestGatewayDemo(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, func(addr string) { ready <- addr }) }()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("the gateway stopped: %v\n%s", err, out.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("the gateway did not start")
+	}
+
+	printed := out.String()
+	id := regexp.MustCompile(`client_id:\s+(\S+)`).FindStringSubmatch(printed)
+	secret := regexp.MustCompile(`client_secret:\s+(\S+)`).FindStringSubmatch(printed)
+	require.Len(t, id, 2, printed)
+	require.Len(t, secret, 2, printed)
+	assert.Contains(t, printed, "curl -s -u '"+id[1]+":"+secret[1]+"' -d grant_type=client_credentials "+base+"/oauth/token")
+
+	post := func(path string, form url.Values) *http.Response {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+path, strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(id[1], secret[1])
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		return resp
+	}
+	callAPI := func(token string) (int, string) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/hello", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("X-Portal-Client-Id", "spoofed")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(body)
+	}
+
+	resp := post("/oauth/token", url.Values{"grant_type": {"client_credentials"}})
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	status, body := callAPI(tok.AccessToken)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, "GET /hello, client "+id[1], "the upstream learns the caller from the gateway, not from the request")
+	assert.NotContains(t, body, "spoofed")
+
+	resp = post("/oauth/revoke", url.Values{"token": {tok.AccessToken}})
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	status, _ = callAPI(tok.AccessToken)
+	assert.Equal(t, http.StatusUnauthorized, status)
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "a signal stops the gateway gracefully")
+	case <-time.After(15 * time.Second):
+		t.Fatal("the gateway did not stop")
+	}
+}
+
+func TestGatewayFlags(t *testing.T) {
+	t.Parallel()
+	for name, args := range map[string][]string{
+		"unknown flag":        {"-nope"},
+		"extra argument":      {"extra"},
+		"relative upstream":   {"-addr", "127.0.0.1:0", "-upstream", "/relative"},
+		"ftp upstream":        {"-addr", "127.0.0.1:0", "-upstream", "ftp://example.com"},
+		"unusable addr":       {"-addr", "256.0.0.1:99999"},
+		"upstream with space": {"-addr", "127.0.0.1:0", "-upstream", "http://exa mple.com"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := run(t.Context(), args, io.Discard, func(string) { t.Error("the gateway started") })
+			assert.Error(t, err)
+		})
+	}
+}
