@@ -173,14 +173,11 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 
 // chosenEntries loads the chosen entries, each with its API and offered
 // policies, and checks each is OAuth-eligible. A repeated entry ID counts
-// once.
+// once. It reads only the chosen entries, their APIs and the policies they
+// offer, so its cost does not grow with the catalogue.
 func (s *Service) chosenEntries(ctx context.Context, ids []string) ([]EligibleEntry, error) {
 	if len(ids) == 0 {
 		return nil, newError(ErrNotEligible, "entry_ids", "choose at least one API")
-	}
-	policies, err := s.store.ListPolicies(ctx)
-	if err != nil {
-		return nil, err
 	}
 	out := make([]EligibleEntry, 0, len(ids))
 	for i, id := range ids {
@@ -200,10 +197,29 @@ func (s *Service) chosenEntries(ctx context.Context, ids []string) ([]EligibleEn
 		} else if err != nil {
 			return nil, err
 		}
+		policies, err := s.entryPolicies(ctx, e)
+		if err != nil {
+			return nil, err
+		}
 		if err := catalogue.Eligible(e, api, policies); err != nil {
 			return nil, &Error{Err: ErrNotEligible, Field: field, Cause: err}
 		}
 		out = append(out, EligibleEntry{Entry: e, API: api, Policies: catalogue.OfferedPolicies(e, policies)})
+	}
+	return out, nil
+}
+
+// entryPolicies returns the policies the entry names that exist.
+func (s *Service) entryPolicies(ctx context.Context, e *catalogue.Entry) ([]*catalogue.Policy, error) {
+	out := make([]*catalogue.Policy, 0, len(e.PolicyIDs))
+	for _, id := range e.PolicyIDs {
+		p, err := s.store.GetPolicy(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }

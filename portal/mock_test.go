@@ -34,19 +34,19 @@ func mockService(t *testing.T) (*portal.Service, *storemock.MockStore, *recorder
 }
 
 // expectCatalogue expects the reads CreateClient makes before its write:
-// the developer, the policies, the payments entry and its API.
+// the developer, the payments entry, its API and the policy it offers.
 func expectCatalogue(m *storemock.MockStore) {
 	m.EXPECT().GetDeveloper(gomock.Any(), "dev-1").
 		Return(&portal.Developer{ID: "dev-1", Email: "ada@example.com", Name: "Ada", Status: portal.DeveloperActive, Version: 1}, nil)
-	m.EXPECT().ListPolicies(gomock.Any()).Return([]*catalogue.Policy{{
-		ID: policyBasic, Name: "Basic", Active: true,
-		AccessRights: []catalogue.AccessRight{{APIID: apiPayments}},
-	}}, nil)
 	m.EXPECT().GetEntry(gomock.Any(), entryPayments).Return(&catalogue.Entry{
 		ID: entryPayments, APIID: apiPayments, DisplayName: "Payments", PolicyIDs: []string{policyBasic}, Visible: true,
 	}, nil)
 	m.EXPECT().GetAPI(gomock.Any(), apiPayments).
 		Return(&catalogue.API{ID: apiPayments, Name: "Payments", AuthMode: catalogue.AuthOAuth2, Active: true}, nil)
+	m.EXPECT().GetPolicy(gomock.Any(), policyBasic).Return(&catalogue.Policy{
+		ID: policyBasic, Name: "Basic", Active: true,
+		AccessRights: []catalogue.AccessRight{{APIID: apiPayments}},
+	}, nil)
 }
 
 // TestCreateClientOneAtomicWrite shows that a client is stored by exactly
@@ -101,14 +101,15 @@ func TestCreateClientReadFailures(t *testing.T) {
 		{"developer", func(m *storemock.MockStore) {
 			m.EXPECT().GetDeveloper(gomock.Any(), "dev-1").Return(nil, errStore)
 		}},
-		{"policies", func(m *storemock.MockStore) {
-			m.EXPECT().GetDeveloper(gomock.Any(), "dev-1").Return(&portal.Developer{ID: "dev-1", Status: portal.DeveloperActive}, nil)
-			m.EXPECT().ListPolicies(gomock.Any()).Return(nil, errStore)
-		}},
 		{"entry", func(m *storemock.MockStore) {
 			m.EXPECT().GetDeveloper(gomock.Any(), "dev-1").Return(&portal.Developer{ID: "dev-1", Status: portal.DeveloperActive}, nil)
-			m.EXPECT().ListPolicies(gomock.Any()).Return(nil, nil)
 			m.EXPECT().GetEntry(gomock.Any(), entryPayments).Return(nil, errStore)
+		}},
+		{"policy", func(m *storemock.MockStore) {
+			m.EXPECT().GetDeveloper(gomock.Any(), "dev-1").Return(&portal.Developer{ID: "dev-1", Status: portal.DeveloperActive}, nil)
+			m.EXPECT().GetEntry(gomock.Any(), entryPayments).Return(&catalogue.Entry{ID: entryPayments, APIID: apiPayments, PolicyIDs: []string{policyBasic}}, nil)
+			m.EXPECT().GetAPI(gomock.Any(), apiPayments).Return(&catalogue.API{ID: apiPayments}, nil)
+			m.EXPECT().GetPolicy(gomock.Any(), policyBasic).Return(nil, errStore)
 		}},
 	}
 	for _, tt := range tests {
