@@ -68,7 +68,8 @@ func (s *Service) GetClient(ctx context.Context, developerID, clientID string) (
 // client's current version; oauthclient *Error values for invalid metadata
 // (redirect URIs included); ErrInvalidInput for a too long description;
 // and ErrPolicyNotOffered (field "policy_id") for a policy the client's
-// entries do not offer.
+// entries do not offer. A request that changes nothing writes nothing,
+// emits no event and returns the client as it is.
 func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string, req UpdateClientRequest) (*oauthclient.Client, error) {
 	if _, err := s.activeDeveloper(ctx, developerID); err != nil {
 		return nil, err

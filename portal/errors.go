@@ -52,6 +52,8 @@ type Error struct {
 	Cause  error  // an underlying error; may be nil
 }
 
+// Error renders the sentinel, the field, the reason and the cause, in
+// that order, each when present.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Err != nil {
