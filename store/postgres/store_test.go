@@ -25,7 +25,7 @@ func testDSN(tb testing.TB) string {
 		const msg = envDSN + " is not set: set it to a PostgreSQL DSN " +
 			"(e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL store tests"
 		if os.Getenv("CI") == "true" {
-			tb.Fatal(msg)
+			tb.Fatal(msg + "; with CI=true they must run")
 		}
 		tb.Skip(msg)
 	}
