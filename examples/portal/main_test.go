@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -29,6 +30,9 @@ func startApp(t *testing.T, cfg appConfig) (*app, *httptest.Server) {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	cfg.Issuer = "http://" + srv.Listener.Addr().String()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), nil))
+	}
 	a, err := newApp(t.Context(), cfg)
 	require.NoError(t, err)
 	srv.Config.Handler = a.Handler

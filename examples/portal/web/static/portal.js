@@ -16,10 +16,17 @@ document.querySelectorAll("button.copy[data-copy]").forEach((button) => {
   });
 });
 
-// A page showing a secret is never restored from the back/forward cache:
-// it is fetched again, and the server shows the secret no more.
-window.addEventListener("pageshow", (event) => {
-  if (event.persisted && document.getElementById("client-secret")) {
-    window.location.reload();
-  }
-});
+// A page showing a secret never shows it again from the back/forward
+// cache: the secret leaves the page as the browser leaves it, and a page
+// restored from the cache is fetched again, which shows only the hint.
+const secret = document.getElementById("client-secret");
+if (secret) {
+  window.addEventListener("pagehide", () => {
+    secret.textContent = "";
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      window.location.reload();
+    }
+  });
+}

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// browserTimeout bounds the whole browser test.
+const browserTimeout = 2 * time.Minute
+
+// findChromium returns the path of a Chromium or Chrome binary, or "".
+// CHROMIUM_PATH, if set, names it.
+func findChromium() string {
+	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browserSession drives one headless Chromium tab and saves a screenshot
+// after each step.
+type browserSession struct {
+	t     *testing.T
+	ctx   context.Context
+	dir   string
+	shots int
+}
+
+// do runs steps, then saves a full-page PNG named after the step.
+func (b *browserSession) do(name string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	require.NoError(b.t, chromedp.Do(b.ctx, steps...), name)
+	b.screenshot(name)
+}
+
+// navigate runs steps that load a page (a click on a link or a submit
+// button) and checks the page's final status.
+func (b *browserSession) navigate(name string, want int, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, steps...)
+	require.NoError(b.t, err, name)
+	require.Equal(b.t, int64(want), resp.Status, "%s: %s", name, resp.URL)
+	b.screenshot(name)
+}
+
+func (b *browserSession) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	require.NoError(b.t, err)
+	b.shots++
+	file := filepath.Join(b.dir, fmt.Sprintf("%02d-%s.png", b.shots, name))
+	require.NoError(b.t, os.WriteFile(file, png, 0o600))
+}
+
+func (b *browserSession) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	require.NoError(b.t, err, sel)
+	return strings.TrimSpace(s)
+}
+
+func (b *browserSession) value(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	require.NoError(b.t, err, sel)
+	return s
+}
+
+func (b *browserSession) html() string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+	require.NoError(b.t, err)
+	return s
+}
+
+func (b *browserSession) location() string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Location())
+	require.NoError(b.t, err)
+	return s
+}
+
+// TestBrowserCreateClient drives headless Chromium through the classic
+// portal's steps: log in, OAuth Clients, Create first OAuth Client, Select
+// API, Save and continue, fill in the app details with a second redirect
+// URL, Create, read the secret, use it at the token endpoint, reload and
+// find the secret gone, then find the client as an administrator, without
+// its secret.
+func TestBrowserCreateClient(t *testing.T) {
+	t.Parallel()
+	chrome := findChromium()
+	if chrome == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but no Chromium found: install Debian's chromium package or set CHROMIUM_PATH")
+		}
+		t.Skip("no Chromium found (install Debian's chromium package or set CHROMIUM_PATH); skipping the browser test")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), browserTimeout)
+	defer cancel()
+
+	const adminPassword = "browser-admin-password"
+	a, srv := startApp(t, appConfig{Demo: true, AdminPassword: adminPassword})
+
+	// A screenshot of each step goes to the test's temporary directory, or
+	// to the directory PORTAL_TEST_SCREENSHOTS names, to keep them.
+	shots := t.TempDir()
+	if dir := os.Getenv("PORTAL_TEST_SCREENSHOTS"); dir != "" {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		shots = dir
+	}
+	t.Logf("screenshots in %s", shots)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
+	b := &browserSession{t: t, ctx: tabCtx, dir: shots}
+
+	// 1. Log in to the portal.
+	b.navigate("home", http.StatusOK, chromedp.Navigate(srv.URL+"/"))
+	b.navigate("login-page", http.StatusOK, chromedp.Click(chromedp.CSS(`header a[href="/login"]`)))
+	b.do("login-filled",
+		chromedp.SendKeys(chromedp.ID("email"), a.Demo.DeveloperEmail),
+		chromedp.SendKeys(chromedp.ID("password"), a.Demo.DeveloperPassword),
+	)
+	b.navigate("logged-in", http.StatusOK, chromedp.Click(chromedp.ID("login")))
+	assert.Equal(t, srv.URL+"/", b.location())
+	assert.Contains(t, b.text("header .who"), "Demo Developer")
+
+	// 2. OAuth Clients from the top menu: the first-client screen.
+	require.Equal(t, "OAuth Clients", b.text("#menu-clients"))
+	b.navigate("oauth-clients", http.StatusOK, chromedp.Click(chromedp.ID("menu-clients")))
+	require.Equal(t, "Create first OAuth Client", b.text("#create-first"))
+
+	// 3. Create first OAuth Client: the OAuth 2.0 APIs of the catalogue.
+	b.navigate("select-api", http.StatusOK, chromedp.Click(chromedp.ID("create-first")))
+	page := b.html()
+	assert.Contains(t, page, "Payments API")
+	assert.Contains(t, page, "Weather API")
+	assert.NotContains(t, page, "Orders API", "an API-key API is not offered")
+
+	// 4. Select API, then Save and continue.
+	require.Equal(t, "Select API", b.text("#entry-payments a.select-api"))
+	b.navigate("api-selected", http.StatusOK, chromedp.Click(chromedp.CSS("#entry-payments a.select-api")))
+	require.Equal(t, "Save and continue", b.text("#save-continue"))
+	b.navigate("app-details", http.StatusOK, chromedp.Click(chromedp.ID("save-continue")))
+
+	// 5. The app details, a second redirect URL, a policy.
+	b.do("details-typed",
+		chromedp.SendKeys(chromedp.ID("name"), "Browser Shop"),
+		chromedp.SendKeys(chromedp.ID("description"), "Made in a headless browser"),
+		chromedp.SendKeys(chromedp.ID("redirect-0"), "https://shop.example.com/callback"),
+		chromedp.Click(chromedp.CSS(`input[name="policy"][value="payments-read"]`)),
+	)
+	require.Equal(t, "Add another redirect URL", b.text("#add-redirect"))
+	b.navigate("second-redirect-field", http.StatusOK, chromedp.Click(chromedp.ID("add-redirect")))
+	assert.Equal(t, "Browser Shop", b.value("#name"), "typed values are kept")
+	assert.Equal(t, "https://shop.example.com/callback", b.value("#redirect-0"))
+
+	// A plain-http redirect URL is refused, in plain words next to it, and
+	// everything typed stays.
+	b.do("details-with-bad-url", chromedp.SendKeys(chromedp.ID("redirect-1"), "http://shop.example.com/callback"))
+	b.navigate("details-error", http.StatusBadRequest, chromedp.Click(chromedp.ID("create")))
+	assert.Equal(t, "Redirect URL must use https unless the host is a loopback address (127.0.0.1, [::1] or localhost).",
+		b.text("#redirect-1 ~ .error"))
+	assert.Equal(t, "Browser Shop", b.value("#name"))
+	assert.Equal(t, "http://shop.example.com/callback", b.value("#redirect-1"))
+
+	b.do("details-filled",
+		chromedp.Clear(chromedp.ID("redirect-1")),
+		chromedp.SendKeys(chromedp.ID("redirect-1"), "http://127.0.0.1:9000/callback"),
+	)
+
+	// 6. Create: the client ID and the secret, shown once.
+	require.Equal(t, "Create", b.text("#create"))
+	b.navigate("client-secret", http.StatusOK, chromedp.Click(chromedp.ID("create")))
+	secretURL := b.location()
+	clientID := b.text("#client-id")
+	secret := b.text("#client-secret")
+	require.True(t, strings.HasPrefix(secret, "poa_cs_"), secret)
+	assert.Contains(t, b.text("#secret-warning"), "You will not be able to view it from the portal again")
+
+	c, err := a.Store.GetClient(t.Context(), clientID)
+	require.NoError(t, err)
+	assert.Equal(t, "Browser Shop", c.ClientName)
+	assert.Equal(t, []string{"https://shop.example.com/callback", "http://127.0.0.1:9000/callback"}, c.RedirectURIs)
+	assert.Equal(t, "payments-read", c.PolicyID)
+
+	// 7. The secret works at the token endpoint.
+	form := url.Values{"grant_type": {"client_credentials"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/oauth/token", strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.NotEmpty(t, tok.AccessToken)
+	assert.True(t, strings.EqualFold(tok.TokenType, "bearer"), tok.TokenType)
+
+	// 8. Going back to the page, or reloading it, shows the secret no more.
+	b.navigate("client-list", http.StatusOK, chromedp.Click(chromedp.ID("done")))
+	assert.Contains(t, b.html(), clientID)
+	b.do("back-to-secret-page", chromedp.NavigateBack(), chromedp.WaitVisible(chromedp.ID("secret-gone")))
+	assert.Equal(t, secretURL, b.location())
+	assert.NotContains(t, b.html(), secret)
+	b.navigate("secret-page-reloaded", http.StatusOK, chromedp.Reload())
+	assert.Equal(t, secretURL, b.location())
+	page = b.html()
+	assert.NotContains(t, page, secret)
+	assert.NotContains(t, page, `id="client-secret"`)
+	assert.Contains(t, b.text("#secret-gone"), "cannot be shown again")
+
+	// 9. The administrator finds the client, without its secret.
+	b.navigate("admin-login", http.StatusOK, chromedp.Navigate(srv.URL+"/admin/login"))
+	b.do("admin-login-filled",
+		chromedp.SendKeys(chromedp.ID("username"), "admin"),
+		chromedp.SendKeys(chromedp.ID("password"), adminPassword),
+	)
+	b.navigate("admin-developers", http.StatusOK, chromedp.Click(chromedp.ID("login")))
+	assert.Contains(t, b.text(".breadcrumb"), "Portal Management › Developers")
+	page = b.html()
+	assert.Contains(t, page, clientID)
+	assert.Contains(t, page, "Browser Shop")
+	assert.Contains(t, page, "Payments read-only")
+	assert.Contains(t, page, c.Secrets[0].Hint)
+	assert.NotContains(t, page, secret, "the administrator never sees a secret")
+}
