@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ func encodeExtra(m map[string]json.RawMessage) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, k := range slices.Sorted(mapsKeys(m)) {
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -184,16 +185,6 @@ func encodeExtra(m map[string]json.RawMessage) ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
-}
-
-func mapsKeys(m map[string]json.RawMessage) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // decodeExtra reverses encodeExtra.

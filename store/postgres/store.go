@@ -113,8 +113,8 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx pgx.Tx) error) e
 }
 
 // versionMiss tells why an UPDATE ... WHERE id = $1 AND version = $2
-// changed no row: ErrNotFound if no row of table has the id, else
-// ErrConflict. exists is the answer of the statement's EXISTS clause.
+// changed no row: ErrNotFound if no row has the id (exists, the answer of
+// the statement's EXISTS clause, is false), else ErrConflict.
 func versionMiss(op string, exists bool) error {
 	if !exists {
 		return errorf(op, oauthclient.ErrNotFound)
