@@ -13,7 +13,10 @@ import (
 	"github.com/portaloauth/portaloauth/portal"
 )
 
-func TestRoundTrip(t *testing.T) {
+// TestFidelity: what the SQL types could alter comes back as it was given:
+// extension metadata byte for byte, nil and empty slices, NULL expiries,
+// code details, access rights without versions.
+func TestFidelity(t *testing.T) {
 	t.Parallel()
 	s := newTestStore(t)
 	ctx := t.Context()
