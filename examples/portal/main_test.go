@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -221,50 +222,79 @@ func newLineWriter() *lineWriter {
 
 func (l *lineWriter) Write(p []byte) (int, error) { return l.w.Write(p) }
 
-func TestRunServesAndShutsDown(t *testing.T) {
-	t.Parallel()
+// running is a run in progress.
+type running struct {
+	base    string // the printed URL, without the trailing slash
+	printed string // the start-up lines
+	stop    func() error
+}
+
+// startRun starts run with args and waits for its start-up lines.
+func startRun(t *testing.T, args []string, env map[string]string) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	out := newLineWriter()
 	done := make(chan error, 1)
-	env := map[string]string{"PORTAL_ADMIN_PASSWORD": "admin-password-1"}
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-demo-token", testDemoToken}, func(k string) string { return env[k] }, out, io.Discard)
+		done <- run(ctx, args, func(k string) string { return env[k] }, out, t.Output())
 		_ = out.w.Close()
 	}()
-
-	var base string
-	select {
-	case line := <-out.lines:
-		base = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(line, "Developer portal:")), "/")
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
-	case <-time.After(time.Minute):
-		t.Fatal("run printed nothing")
-	}
-	require.True(t, strings.HasPrefix(base, "http://127.0.0.1:"), base)
+	r := &running{stop: func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(time.Minute):
+			return errors.New("run did not stop")
+		}
+	}}
 	var printed strings.Builder
-	for range 4 {
-		printed.WriteString(<-out.lines + "\n")
+	for !strings.Contains(printed.String(), "metadata:") {
+		select {
+		case line, ok := <-out.lines:
+			if !ok {
+				t.Fatalf("run ended early: %v", <-done)
+			}
+			printed.WriteString(line + "\n")
+		case <-time.After(time.Minute):
+			t.Fatal("run printed nothing")
+		}
 	}
-	assert.Contains(t, printed.String(), `"admin-password-1"`)
-	assert.Contains(t, printed.String(), testDemoToken)
+	r.printed = printed.String()
+	first, _, _ := strings.Cut(r.printed, "\n")
+	r.base = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(first, "Developer portal:")), "/")
+	require.True(t, strings.HasPrefix(r.base, "http://127.0.0.1:"), r.base)
+	return r
+}
 
-	resp, err := http.Get(base + "/.well-known/oauth-authorization-server")
+var demoPasswordRE = regexp.MustCompile(`email "` + demoEmail + `"  password "([^"]+)"`)
+
+// demoPassword returns the demo developer's printed password.
+func (r *running) demoPassword(t *testing.T) string {
+	t.Helper()
+	m := demoPasswordRE.FindStringSubmatch(r.printed)
+	require.NotNil(t, m, r.printed)
+	return m[1]
+}
+
+func TestRunServesAndShutsDown(t *testing.T) {
+	t.Parallel()
+	r := startRun(t, []string{"-addr", "127.0.0.1:0", "-demo-token", testDemoToken},
+		map[string]string{"PORTAL_ADMIN_PASSWORD": "admin-password-1"})
+	assert.Contains(t, r.printed, `"admin-password-1"`)
+	assert.Contains(t, r.printed, testDemoToken)
+	assert.Equal(t, http.StatusSeeOther, postLogin(t, r.base, "/login", url.Values{"email": {demoEmail}, "password": {r.demoPassword(t)}}))
+
+	resp, err := http.Get(r.base + "/.well-known/oauth-authorization-server")
 	require.NoError(t, err)
 	var meta map[string]any
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&meta))
 	resp.Body.Close()
-	assert.Equal(t, base, meta["issuer"])
-	assert.Equal(t, base+"/oauth/token", meta["token_endpoint"])
+	assert.Equal(t, r.base, meta["issuer"])
+	assert.Equal(t, r.base+"/oauth/token", meta["token_endpoint"])
 
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err, "a graceful shutdown")
-	case <-time.After(time.Minute):
-		t.Fatal("run did not stop")
-	}
-	_, err = http.Get(base + "/")
+	require.NoError(t, r.stop(), "a graceful shutdown")
+	_, err = http.Get(r.base + "/")
 	assert.Error(t, err, "the listener is closed")
 }
 
