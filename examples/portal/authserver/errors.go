@@ -140,7 +140,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="`+quoteSafe(s.issuer)+`", error="invalid_token", error_description="`+
 			quoteSafe(description)+`"`)
 	}
-	w.Header().Set("Pragma", "no-cache")
+	w.Header()["Pragma"] = valueNoCache
 	writeJSON(w, status, errorBody{Error: code, Description: errorText(description)})
 }
 
@@ -165,7 +165,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header()["Content-Type"] = valueJSON
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))

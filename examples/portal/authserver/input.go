@@ -25,6 +25,9 @@ func requireMediaType(r *http.Request, want string) error {
 	if len(ct) != 1 {
 		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "must be "+want)
 	}
+	if ct[0] == want {
+		return nil
+	}
 	mt, params, err := mime.ParseMediaType(ct[0])
 	if err != nil || mt != want {
 		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "must be "+want)
@@ -78,16 +81,20 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, e
 	if err := refuseRepeated(form); err != nil {
 		return nil, err
 	}
-	all := make(url.Values, len(form)+len(query))
 	for k, v := range form {
 		if v[0] == "" {
 			delete(form, k)
-			continue
 		}
-		all[k] = v
 	}
-	for k, v := range query {
-		all[k] = append(all[k], v...)
+	all := form
+	if len(query) > 0 {
+		all = make(url.Values, len(form)+len(query))
+		for k, v := range form {
+			all[k] = v
+		}
+		for k, v := range query {
+			all[k] = append(all[k], v...)
+		}
 	}
 	r.PostForm, r.Form = form, all
 	return form, nil

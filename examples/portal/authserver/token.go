@@ -44,7 +44,7 @@ func serveJSON[T any](s *Server, w http.ResponseWriter, r *http.Request, f func(
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Pragma", "no-cache")
+	w.Header()["Pragma"] = valueNoCache
 	writeJSON(w, http.StatusOK, v)
 }
 
