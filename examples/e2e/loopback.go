@@ -1,0 +1,129 @@
+// Package e2e holds the end-to-end tests of the examples (the authorization
+// server driven by golang.org/x/oauth2, the gateway middleware, a table of
+// bad requests, benchmarks) and [Loopback], a small load generator that
+// measures requests per second against a real HTTP server.
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// LoopbackConfig configures Loopback. NewRequest is required; a zero value
+// in any other field means its documented default.
+type LoopbackConfig struct {
+	// NewRequest returns the next request to send; it is called
+	// concurrently, once per request, with the measurement's context.
+	NewRequest func(ctx context.Context) (*http.Request, error)
+	// Client sends the requests; nil: a client whose transport keeps one
+	// idle connection per worker alive.
+	Client *http.Client
+	// Workers is how many requests are in flight at once; 0: 4 per
+	// GOMAXPROCS.
+	Workers int
+	// Duration is how long to send requests; 0: one second.
+	Duration time.Duration
+	// WantStatus is the status a request must get to count as a success;
+	// 0: 200.
+	WantStatus int
+}
+
+// LoopbackResult is what Loopback measured.
+type LoopbackResult struct {
+	Requests int64         // requests answered with WantStatus
+	Failures int64         // requests answered otherwise, or failed
+	Elapsed  time.Duration // wall time from the first request to the last answer
+	Workers  int
+}
+
+// PerSecond returns successful requests per second.
+func (r LoopbackResult) PerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Requests) / r.Elapsed.Seconds()
+}
+
+func (r LoopbackResult) String() string {
+	return fmt.Sprintf("%d requests in %v with %d workers: %.0f req/s, %d failures",
+		r.Requests, r.Elapsed.Round(time.Millisecond), r.Workers, r.PerSecond(), r.Failures)
+}
+
+// Loopback sends requests from cfg.Workers goroutines for cfg.Duration (or
+// until ctx ends) and counts the answers; each response body is read to
+// the end so that connections are reused. It returns an error only for a
+// bad config or when no request succeeded; the first failure, if any, is
+// joined to that error.
+func Loopback(ctx context.Context, cfg LoopbackConfig) (LoopbackResult, error) {
+	if cfg.NewRequest == nil {
+		return LoopbackResult{}, errors.New("e2e: LoopbackConfig.NewRequest is required")
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = 4 * runtime.GOMAXPROCS(0)
+	}
+	duration := cfg.Duration
+	if duration <= 0 {
+		duration = time.Second
+	}
+	want := cfg.WantStatus
+	if want == 0 {
+		want = http.StatusOK
+	}
+	client := cfg.Client
+	if client == nil {
+		transport := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers, DisableCompression: true}
+		defer transport.CloseIdleConnections()
+		client = &http.Client{Transport: transport}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, duration)
+	defer cancel()
+	var ok, failed atomic.Int64
+	var firstErr error
+	var once sync.Once
+	fail := func(err error) {
+		failed.Add(1)
+		once.Do(func() { firstErr = err })
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				req, err := cfg.NewRequest(ctx)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(err)
+					}
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				if resp.StatusCode == want {
+					ok.Add(1)
+				} else {
+					fail(fmt.Errorf("e2e: got status %d, want %d", resp.StatusCode, want))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res := LoopbackResult{Requests: ok.Load(), Failures: failed.Load(), Elapsed: time.Since(start), Workers: workers}
+	if res.Requests == 0 {
+		return res, errors.Join(errors.New("e2e: no request succeeded"), firstErr)
+	}
+	return res, nil
+}
