@@ -55,7 +55,7 @@ func (c *clock) Advance(d time.Duration) {
 // Payments (two policies), Weather (one policy), Partner (needs approval)
 // and Legacy (API keys: never offered).
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	store  *memory.Store
 	svc    *portal.Service
 	site   *web.Site
@@ -70,7 +70,7 @@ type harnessOptions struct {
 	maxBody   int64
 }
 
-func newHarness(t *testing.T, opts ...harnessOptions) *harness {
+func newHarness(t testing.TB, opts ...harnessOptions) *harness {
 	t.Helper()
 	var o harnessOptions
 	if len(opts) > 0 {
@@ -157,7 +157,7 @@ func (h *harness) addDeveloper(email, name string) *portal.Developer {
 
 // withAnn returns a harness with the developer Ann (ann@example.com)
 // logged in on the returned browser.
-func withAnn(t *testing.T, opts ...harnessOptions) (*harness, *portal.Developer, *browser) {
+func withAnn(t testing.TB, opts ...harnessOptions) (*harness, *portal.Developer, *browser) {
 	t.Helper()
 	h := newHarness(t, opts...)
 	d := h.addDeveloper("ann@example.com", "Ann")
@@ -190,7 +190,7 @@ func (h *harness) clients(devID string) []*oauthclient.Client {
 
 // browser is a cookie-keeping HTTP client that does not follow redirects.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	h      *harness
 	client *http.Client
 	header http.Header // added to every request

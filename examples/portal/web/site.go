@@ -61,8 +61,12 @@ const (
 // by email (the login), and the catalogue's APIs and policies (their names).
 // A portal.Store is a Directory.
 type Directory interface {
+	// GetDeveloperByEmail returns the developer whose email equals email
+	// ignoring case, or an error wrapping portal.ErrNotFound.
 	GetDeveloperByEmail(ctx context.Context, email string) (*portal.Developer, error)
+	// ListAPIs returns every API of the catalogue.
 	ListAPIs(ctx context.Context) ([]*catalogue.API, error)
+	// ListPolicies returns every policy of the catalogue.
 	ListPolicies(ctx context.Context) ([]*catalogue.Policy, error)
 }
 
