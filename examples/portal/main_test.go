@@ -21,6 +21,7 @@ import (
 
 	"github.com/portaloauth/portaloauth/catalogue"
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
@@ -310,4 +311,58 @@ func TestRunBadArguments(t *testing.T) {
 		err := run(t.Context(), args, noenv, io.Discard, io.Discard)
 		assert.Error(t, err, args)
 	}
+}
+
+// TestConsentNeedsThePortalLogin: the authorization endpoint sends a
+// visitor to the portal's login page, which comes back to the consent page.
+func TestConsentNeedsThePortalLogin(t *testing.T) {
+	t.Parallel()
+	a, srv := startApp(t, appConfig{Demo: true})
+	nc, err := a.Portal.CreateClient(t.Context(), a.Demo.DeveloperID, portal.CreateClientRequest{
+		EntryIDs: []string{"weather"},
+		Metadata: oauthclient.Metadata{
+			ClientName:   "Consent test",
+			RedirectURIs: []string{"http://127.0.0.1:9/cb"},
+			GrantTypes:   []oauthclient.GrantType{oauthclient.GrantAuthorizationCode},
+		},
+	})
+	require.NoError(t, err)
+	authorize := "/oauth/authorize?" + url.Values{
+		"response_type": {"code"}, "client_id": {nc.Client.ID}, "redirect_uri": {"http://127.0.0.1:9/cb"},
+		"state": {"xyz"}, "code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}, "code_challenge_method": {"S256"},
+	}.Encode()
+
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(srv.URL + authorize)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Contains(t, []int{http.StatusFound, http.StatusSeeOther}, resp.StatusCode)
+	login := resp.Header.Get("Location")
+	require.Equal(t, "/login?return_to="+url.QueryEscape(authorize), login)
+
+	// The login form carries the way back and, once logged in, takes it.
+	resp, err = c.Get(srv.URL + login)
+	require.NoError(t, err)
+	page, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	m := csrfRE.FindSubmatch(page)
+	require.NotNil(t, m)
+	resp, err = c.PostForm(srv.URL+"/login", url.Values{
+		"csrf": {string(m[1])}, "email": {demoEmail}, "password": {a.Demo.DeveloperPassword}, "return_to": {authorize},
+	})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, authorize, resp.Header.Get("Location"))
+
+	resp, err = c.Get(srv.URL + authorize)
+	require.NoError(t, err)
+	consent, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(consent), "Consent test")
 }
