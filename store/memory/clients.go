@@ -3,28 +3,26 @@ package memory
 import (
 	"context"
 	"hash/maphash"
+	"strconv"
 	"strings"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
-// clientRec is a stored client with its place in the indexes.
-type clientRec struct {
-	oauthclient.Client
-	dev         *devRec // the owner; nil when DeveloperID is empty
-	first, last *token  // the client's tokens, by IssuedAt, then hash
-	ntokens     int
-}
+// A stored client is an *oauthclient.Client of the store's own, never
+// handed out. It carries nothing else, so that it takes no more than a
+// Client: its owner is found by DeveloperID, and its tokens hang off a
+// tokenList that exists only while it has tokens.
 
-func cmpClients(a, b *clientRec) int {
+func cmpClients(a, b *oauthclient.Client) int {
 	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
 		return c
 	}
 	return strings.Compare(a.ID, b.ID)
 }
 
-func (s *Store) client(id string) *clientRec {
-	return s.clients.lookup(maphash.String(s.seed, id), func(c *clientRec) bool { return c.ID == id })
+func (s *Store) client(id string) *oauthclient.Client {
+	return s.clients.lookup(maphash.String(s.seed, id), func(c *oauthclient.Client) bool { return c.ID == id })
 }
 
 // GetClient returns the client with that ID, or ErrNotFound.
@@ -34,7 +32,7 @@ func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, 
 		if c == nil {
 			return nil, notFound("client", id)
 		}
-		return c.Client.Clone(), nil
+		return c.Clone(), nil
 	})
 }
 
@@ -46,45 +44,47 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 		if s.client(c.ID) != nil {
 			return duplicate("client", c.ID)
 		}
-		rec := &clientRec{}
-		if err := s.setClient(rec, c); err != nil {
+		stored, dev, err := s.copyClient(c)
+		if err != nil {
 			return err
 		}
-		s.clients.insert(rec)
-		s.indexClient(rec)
+		s.clients.insert(stored)
+		s.indexClient(stored, dev)
 		return nil
 	})
 }
 
-// setClient stores a copy of c in rec, with its owner.
-func (s *Store) setClient(rec *clientRec, c *oauthclient.Client) error {
+// copyClient returns the copy of c to store, and its owner.
+func (s *Store) copyClient(c *oauthclient.Client) (*oauthclient.Client, *devRec, error) {
 	var dev *devRec
 	if c.DeveloperID != "" {
 		if dev = s.devs[c.DeveloperID]; dev == nil {
-			return notFound("developer", c.DeveloperID)
+			return nil, nil, notFound("developer", c.DeveloperID)
 		}
 	}
-	rec.Client = *c.Clone()
-	rec.dev = dev
+	stored := c.Clone()
 	if dev != nil {
-		rec.DeveloperID = dev.ID // share the string
+		stored.DeveloperID = dev.ID // one string for all the developer's clients
 	}
-	return nil
+	stored.GrantTypes = s.grantTypes.intern(stored.GrantTypes)
+	stored.ResponseTypes = s.stringSets.intern(stored.ResponseTypes)
+	stored.APIIDs = s.stringSets.intern(stored.APIIDs)
+	return stored, dev, nil
 }
 
-// indexClient adds rec to the client orders.
-func (s *Store) indexClient(rec *clientRec) {
-	s.clientOrder = insertSorted(s.clientOrder, rec, cmpClients)
-	if rec.dev != nil {
-		rec.dev.clients = insertSorted(rec.dev.clients, rec, cmpClients)
+// indexClient adds c to the client orders.
+func (s *Store) indexClient(c *oauthclient.Client, dev *devRec) {
+	s.clientOrder = insertSorted(s.clientOrder, c, cmpClients)
+	if dev != nil {
+		dev.clients = insertSorted(dev.clients, c, cmpClients)
 	}
 }
 
-// unindexClient removes rec from the client orders.
-func (s *Store) unindexClient(rec *clientRec) {
-	s.clientOrder = removeSorted(s.clientOrder, rec, cmpClients)
-	if rec.dev != nil {
-		rec.dev.clients = removeSorted(rec.dev.clients, rec, cmpClients)
+// unindexClient removes c from the client orders.
+func (s *Store) unindexClient(c *oauthclient.Client) {
+	s.clientOrder = removeSorted(s.clientOrder, c, cmpClients)
+	if dev := s.devs[c.DeveloperID]; dev != nil {
+		dev.clients = removeSorted(dev.clients, c, cmpClients)
 	}
 }
 
@@ -96,23 +96,23 @@ func (s *Store) unindexClient(rec *clientRec) {
 // step. The client keeps its tokens otherwise.
 func (s *Store) UpdateClient(ctx context.Context, c *oauthclient.Client, opts oauthclient.UpdateOptions) error {
 	return s.write(ctx, func() error {
-		rec := s.client(c.ID)
-		if rec == nil {
+		stored := s.client(c.ID)
+		if stored == nil {
 			return notFound("client", c.ID)
 		}
-		if rec.Version != c.Version {
-			return conflict("client", c.ID, rec.Version, c.Version)
+		if stored.Version != c.Version {
+			return conflict("client", c.ID, stored.Version, c.Version)
 		}
-		updated := *rec
-		if err := s.setClient(&updated, c); err != nil {
+		updated, dev, err := s.copyClient(c)
+		if err != nil {
 			return err
 		}
 		updated.Version++
-		s.unindexClient(rec)
-		*rec = updated
-		s.indexClient(rec)
+		s.unindexClient(stored)
+		*stored = *updated // in place: the client's tokenList points at it
+		s.indexClient(stored, dev)
 		if opts.RevokeTokens {
-			s.deleteClientTokens(rec)
+			s.deleteClientTokens(c.ID)
 		}
 		c.Version++
 		return nil
@@ -123,13 +123,13 @@ func (s *Store) UpdateClient(ctx context.Context, c *oauthclient.Client, opts oa
 // ErrNotFound if no client has that ID.
 func (s *Store) DeleteClient(ctx context.Context, id string) error {
 	return s.write(ctx, func() error {
-		rec := s.client(id)
-		if rec == nil {
+		c := s.client(id)
+		if c == nil {
 			return notFound("client", id)
 		}
-		s.deleteClientTokens(rec)
-		s.unindexClient(rec)
-		s.clients.remove(rec)
+		s.deleteClientTokens(id)
+		s.unindexClient(c)
+		s.clients.remove(c)
 		s.clients.shrink()
 		return nil
 	})
@@ -147,11 +147,45 @@ func (s *Store) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]
 				all = dev.clients
 			}
 		}
-		recs := page(all, f.Offset, f.Limit)
-		out := make([]*oauthclient.Client, len(recs))
-		for i, rec := range recs {
-			out[i] = rec.Client.Clone()
+		out := page(all, f.Offset, f.Limit)
+		for i, c := range out {
+			out[i] = c.Clone()
 		}
 		return out, nil
 	})
+}
+
+// maxShared bounds the distinct slices a sharedSlices keeps.
+const maxShared = 1024
+
+// sharedSlices keeps one copy of the small slices many clients have alike
+// (grant types, response types, API IDs), so that stored clients share
+// it. Stored clients are never handed out, only cloned, so a shared slice
+// is never changed.
+type sharedSlices[S ~[]E, E ~string] struct {
+	m map[string]S
+}
+
+// intern returns the kept slice equal to s, keeping s if there is none.
+func (sh *sharedSlices[S, E]) intern(s S) S {
+	if len(s) == 0 {
+		return s
+	}
+	var buf [128]byte
+	key := buf[:0]
+	for _, e := range s {
+		key = strconv.AppendInt(key, int64(len(e)), 10)
+		key = append(key, ':')
+		key = append(key, e...)
+	}
+	if kept, ok := sh.m[string(key)]; ok {
+		return kept
+	}
+	if sh.m == nil {
+		sh.m = make(map[string]S)
+	}
+	if len(sh.m) < maxShared {
+		sh.m[string(key)] = s
+	}
+	return s
 }

@@ -14,8 +14,8 @@ import (
 // devRec is a stored developer with their clients.
 type devRec struct {
 	portal.Developer
-	email   string       // the folded email: the key in Store.emails
-	clients []*clientRec // by CreatedAt, then ID
+	email   string                // the folded email: the key in Store.emails
+	clients []*oauthclient.Client // by CreatedAt, then ID
 }
 
 func cmpDevs(a, b *devRec) int {
@@ -163,7 +163,7 @@ func (s *Store) DeactivateDeveloper(ctx context.Context, id string, at time.Time
 				c.UpdatedAt = at
 				c.Version++
 			}
-			s.deleteClientTokens(c)
+			s.deleteClientTokens(c.ID)
 		}
 		return nil
 	})

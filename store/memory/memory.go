@@ -10,14 +10,15 @@
 //
 // # Costs
 //
-// Looking up a client by ID or a token by hash is O(1). Listing a
-// developer's clients or a client's tokens costs O(offset+limit);
-// RevokeClientTokens and DeleteClient cost O(that client's tokens) and
-// RevokeGrant O(that grant's tokens), never a scan of all tokens. Creating
-// or deleting a client shifts a sorted index of all clients: O(1) when
-// clients are created in CreatedAt order, O(clients) otherwise. A client
-// with 2 redirect URIs and one secret takes under 1 KiB and a token about
-// 200 bytes; see the package benchmarks.
+// Looking up a client by ID or a token by hash is O(1). Listing clients
+// or a client's tokens costs O(offset+limit), a grant's tokens O(g log g)
+// for g tokens. RevokeClientTokens, DeleteClient, UpdateClient with
+// RevokeTokens and DeactivateDeveloper cost O(the tokens revoked), and
+// RevokeGrant O(that grant's tokens): never a scan of all tokens.
+// A sorted index of all clients makes creating a client O(1) when clients
+// arrive in CreatedAt order, and deleting one a move of one pointer per
+// stored client. A client with 2 redirect URIs and one secret takes about
+// 930 bytes, a token about 230; see the package benchmarks.
 //
 // Token hashes in the form [oauthclient.HashToken] produces (43 characters
 // of unpadded base64url) are kept as 32 bytes; any other string is accepted
@@ -60,12 +61,15 @@ type Store struct {
 	mu   sync.RWMutex
 	seed maphash.Seed
 
-	clients     table[clientRec] // by ID
-	clientOrder []*clientRec     // every client, by CreatedAt, then ID
+	clients     table[oauthclient.Client] // by ID
+	clientOrder []*oauthclient.Client     // every client, by CreatedAt, then ID
+	grantTypes  sharedSlices[[]oauthclient.GrantType, oauthclient.GrantType]
+	stringSets  sharedSlices[[]string, string]
 
-	tokens    table[token] // by hash
-	grants    table[token] // the oldest token of each non-empty grant, by client and grant ID
-	purgeNext int          // the tokens slot where the next purge scan starts
+	tokens    table[token]     // by hash
+	lists     table[tokenList] // by client ID, for clients with tokens
+	grants    table[token]     // the first token of each non-empty grant, by client and grant ID
+	purgeNext int              // the tokens slot where the next purge scan starts
 
 	devs     map[string]*devRec // by ID
 	emails   map[string]*devRec // by folded email
@@ -89,9 +93,10 @@ func New() *Store {
 		entries: newRecords("entry", cloneEntry,
 			func(e *catalogue.Entry) recordMeta { return recordMeta{&e.ID, &e.CreatedAt, &e.Version} }),
 	}
-	s.clients = newTable(func(c *clientRec) uint64 { return maphash.String(s.seed, c.ID) })
+	s.clients = newTable(func(c *oauthclient.Client) uint64 { return maphash.String(s.seed, c.ID) })
 	s.tokens = newTable(func(t *token) uint64 { return maphash.Bytes(s.seed, t.key[:]) })
-	s.grants = newTable(func(t *token) uint64 { return s.grantHash(t.client.ID, t.grantID()) })
+	s.lists = newTable(func(l *tokenList) uint64 { return maphash.String(s.seed, l.client.ID) })
+	s.grants = newTable(func(t *token) uint64 { return s.grantHash(t.list.client.ID, t.grantID()) })
 	return s
 }
 

@@ -101,6 +101,15 @@ func TestTokenHashesOfAnyForm(t *testing.T) {
 	require.NoError(t, s.DeleteToken(t.Context(), twin))
 	_, err = s.GetToken(t.Context(), odd)
 	require.NoError(t, err)
+
+	// No token has an empty hash, not even the one of the SHA-256 of "".
+	empty := sha256.Sum256(nil)
+	addToken(t, s, base64.RawURLEncoding.EncodeToString(empty[:]), c.ID, "", epoch)
+	_, err = s.GetToken(t.Context(), "")
+	require.ErrorIs(t, err, oauthclient.ErrNotFound)
+	err = s.CreateToken(t.Context(), &oauthclient.Token{ClientID: c.ID})
+	require.Error(t, err)
+	require.NotErrorIs(t, err, oauthclient.ErrDuplicate)
 }
 
 func TestRevokeGrantEmptyNamesNoGrant(t *testing.T) {
@@ -179,7 +188,7 @@ func TestDeactivateDeveloperDeletesEveryClientsTokens(t *testing.T) {
 }
 
 // TestPurgeManyTokens purges in small batches among many tokens, so that
-// the scan resumes, wraps around the table and sees tokens move.
+// the scan resumes, wraps around the table and meets tombstones.
 func TestPurgeManyTokens(t *testing.T) {
 	t.Parallel()
 	s := memory.New()

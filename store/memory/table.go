@@ -3,18 +3,23 @@ package memory
 // table is an open-addressing hash set of *T with linear probing: a slot
 // costs one pointer, where a Go map keyed by a token hash costs about a
 // hundred bytes per entry. Keys live in the elements; the caller computes
-// the hash of a key, and hash computes it from an element when slots move.
-// It is not safe for concurrent use.
+// the hash of a key, and hash computes it from an element when the table
+// grows. A removed element leaves a tombstone, so that removing costs one
+// probe and never touches the elements that follow: revoking a client's
+// tokens then costs a few cache misses per token. Tombstones are dropped
+// when the table is rebuilt. It is not safe for concurrent use.
 type table[T any] struct {
 	slots []*T
-	n     int
+	n     int // elements
+	dead  int // tombstones
+	tomb  *T  // the tombstone: a pointer no element has
 	hash  func(*T) uint64
 }
 
 const minTableSize = 8
 
 func newTable[T any](hash func(*T) uint64) table[T] {
-	return table[T]{slots: make([]*T, minTableSize), hash: hash}
+	return table[T]{slots: make([]*T, minTableSize), tomb: new(T), hash: hash}
 }
 
 // len returns how many elements the table holds.
@@ -24,8 +29,10 @@ func (t *table[T]) len() int { return t.n }
 func (t *table[T]) lookup(h uint64, match func(*T) bool) *T {
 	mask := uint64(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		e := t.slots[i]
-		if e == nil || match(e) {
+		switch e := t.slots[i]; {
+		case e == nil:
+			return nil
+		case e != t.tomb && match(e):
 			return e
 		}
 	}
@@ -33,20 +40,19 @@ func (t *table[T]) lookup(h uint64, match func(*T) bool) *T {
 
 // insert adds e, which must not be in the table.
 func (t *table[T]) insert(e *T) {
-	if (t.n+1)*4 > len(t.slots)*3 {
-		t.resize(len(t.slots) * 2)
+	if (t.n+t.dead+1)*4 > len(t.slots)*3 {
+		t.rebuild(t.n + 1)
 	}
-	t.place(e)
-	t.n++
-}
-
-func (t *table[T]) place(e *T) {
 	mask := uint64(len(t.slots) - 1)
 	i := t.hash(e) & mask
-	for t.slots[i] != nil {
+	for t.slots[i] != nil && t.slots[i] != t.tomb {
 		i = (i + 1) & mask
 	}
+	if t.slots[i] == t.tomb {
+		t.dead--
+	}
 	t.slots[i] = e
+	t.n++
 }
 
 // index returns the slot holding e, or -1.
@@ -67,57 +73,50 @@ func (t *table[T]) replace(old, e *T) {
 	}
 }
 
-// remove deletes e, if present, shifting back the elements that follow
-// it in its probe run so that no tombstone is left. It never resizes: call
-// shrink after a batch of removals.
+// remove deletes e, if present. It never resizes: call shrink after a
+// batch of removals.
 func (t *table[T]) remove(e *T) {
 	if i := t.index(e); i >= 0 {
-		t.removeAt(i)
+		t.slots[i] = t.tomb
+		t.n--
+		t.dead++
 	}
 }
 
-// removeAt empties slot i and fills the hole from the run that follows.
-func (t *table[T]) removeAt(i int) {
-	mask := len(t.slots) - 1
-	t.n--
-	for {
-		t.slots[i] = nil
-		j := i
-		for {
-			j = (j + 1) & mask
-			e := t.slots[j]
-			if e == nil {
-				return
-			}
-			home := int(t.hash(e)) & mask
-			// e may stay unless its home lies cyclically outside (i, j].
-			if (i < j && i < home && home <= j) || (i > j && (i < home || home <= j)) {
-				continue
-			}
-			t.slots[i] = e
-			i = j
-			break
-		}
+// at returns the element in slot i, or nil if the slot holds none.
+func (t *table[T]) at(i int) *T {
+	if e := t.slots[i]; e != t.tomb {
+		return e
 	}
+	return nil
 }
 
-// shrink halves the table while it is less than an eighth full.
+// shrink rebuilds the table smaller while it is less than an eighth full.
 func (t *table[T]) shrink() {
-	size := len(t.slots)
-	for size > minTableSize && t.n*8 < size {
-		size /= 2
-	}
-	if size != len(t.slots) {
-		t.resize(size)
+	if len(t.slots) > minTableSize && t.n*8 < len(t.slots) {
+		t.rebuild(t.n)
 	}
 }
 
-func (t *table[T]) resize(size int) {
+// rebuild moves the elements, without tombstones, to a table sized for n
+// elements: at most half full.
+func (t *table[T]) rebuild(n int) {
+	size := minTableSize
+	for size < 2*n {
+		size *= 2
+	}
 	old := t.slots
 	t.slots = make([]*T, size)
+	t.dead = 0
+	mask := uint64(size - 1)
 	for _, e := range old {
-		if e != nil {
-			t.place(e)
+		if e == nil || e == t.tomb {
+			continue
 		}
+		i := t.hash(e) & mask
+		for t.slots[i] != nil {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = e
 	}
 }

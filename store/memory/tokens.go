@@ -18,19 +18,21 @@ import (
 var (
 	errTokenNotFound    = fmt.Errorf("memory: token: %w", oauthclient.ErrNotFound)
 	errTokenDuplicate   = fmt.Errorf("memory: token: %w", oauthclient.ErrDuplicate)
+	errTokenNoHash      = errors.New("memory: token: empty hash")
 	errTokenFilter      = errors.New("memory: ListTokens: TokenFilter.ClientID is required")
 	errTokenAttrsTooBig = errors.New("memory: token: grant ID, subject, policy ID and scope exceed 4 GiB")
 )
 
-// token is a stored token, kept compact: about 200 bytes with its share of
-// the indexes, where an oauthclient.Token alone takes 176.
+// token is a stored token, kept compact: 128 bytes, about 230 with its
+// strings and its share of the indexes, where an oauthclient.Token alone
+// takes 176 and a Go map entry keyed by its hash about 100 more.
 type token struct {
 	// key is the hash decoded from base64url, or for a hash in another
 	// form the SHA-256 of it (the form itself then in extra).
 	key          [32]byte
-	client       *clientRec
-	cprev, cnext *token // the client's tokens, by IssuedAt, then hash
-	gprev, gnext *token // the grant's tokens (GrantID not empty), unordered
+	list         *tokenList // the client's tokens
+	cprev, cnext *token     // in list, by IssuedAt, then hash
+	gprev, gnext *token     // the grant's tokens (GrantID not empty), unordered
 
 	// attrs is GrantID, Subject, PolicyID and Scope, end to end.
 	attrs            string
@@ -41,6 +43,14 @@ type token struct {
 
 	issued, expires int64 // Unix nanoseconds, unless extra.times
 	extra           *tokenExtra
+}
+
+// tokenList holds a client's tokens, by IssuedAt, then hash. It exists
+// while the client has tokens.
+type tokenList struct {
+	client      *oauthclient.Client
+	first, last *token
+	n           int
 }
 
 // tokenExtra holds what few tokens have.
@@ -77,7 +87,8 @@ func tokenKey(hash string) (key [32]byte, raw string) {
 	return sha256.Sum256([]byte(hash)), hash
 }
 
-func newToken(t *oauthclient.Token, key [32]byte, raw string, c *clientRec) (*token, error) {
+// newToken packs t, whose hash has the key and raw form given, for list.
+func newToken(t *oauthclient.Token, key [32]byte, raw string, l *tokenList) (*token, error) {
 	for _, s := range [...]string{t.GrantID, t.Subject, t.PolicyID} {
 		if len(s) > math.MaxUint32 {
 			return nil, errTokenAttrsTooBig
@@ -85,7 +96,7 @@ func newToken(t *oauthclient.Token, key [32]byte, raw string, c *clientRec) (*to
 	}
 	n := &token{
 		key:      key,
-		client:   c,
+		list:     l,
 		attrs:    t.GrantID + t.Subject + t.PolicyID + t.Scope,
 		glen:     uint32(len(t.GrantID)),
 		slen:     uint32(len(t.Subject)),
@@ -147,14 +158,18 @@ func (n *token) times() (issued, expires time.Time) {
 	return time.Unix(0, n.issued).UTC(), time.Unix(0, n.expires).UTC()
 }
 
-// export returns n as an oauthclient.Token of its own.
-func (n *token) export() *oauthclient.Token {
+// export returns n as an oauthclient.Token of its own. hash is n's hash if
+// the caller has it, or empty.
+func (n *token) export(hash string) *oauthclient.Token {
+	if hash == "" {
+		hash = n.hash()
+	}
 	s := n.glen + n.slen
 	p := s + n.plen
 	t := &oauthclient.Token{
-		Hash:     n.hash(),
+		Hash:     hash,
 		Kind:     kinds[n.kind],
-		ClientID: n.client.ID,
+		ClientID: n.list.client.ID,
 		GrantID:  n.attrs[:n.glen],
 		Subject:  n.attrs[n.glen:s],
 		PolicyID: n.attrs[s:p],
@@ -200,7 +215,11 @@ func compareInt(a, b int64) int {
 	return 0
 }
 
+// token returns the token with that hash, or nil.
 func (s *Store) token(hash string) *token {
+	if hash == "" {
+		return nil // no token has an empty hash: CreateToken refuses it
+	}
 	key, raw := tokenKey(hash)
 	return s.tokens.lookup(maphash.Bytes(s.seed, key[:]), func(n *token) bool {
 		return n.key == key && n.rawHash() == raw
@@ -212,27 +231,43 @@ func (s *Store) grantHash(clientID, grantID string) uint64 {
 }
 
 // grant returns the first token of the client's grant, or nil.
-func (s *Store) grant(c *clientRec, grantID string) *token {
-	return s.grants.lookup(s.grantHash(c.ID, grantID), func(n *token) bool {
-		return n.client == c && n.grantID() == grantID
+func (s *Store) grant(l *tokenList, grantID string) *token {
+	return s.grants.lookup(s.grantHash(l.client.ID, grantID), func(n *token) bool {
+		return n.list == l && n.grantID() == grantID
 	})
 }
 
+// tokenList returns the client's tokens, or nil if it has none.
+func (s *Store) tokenList(clientID string) *tokenList {
+	return s.lists.lookup(maphash.String(s.seed, clientID), func(l *tokenList) bool { return l.client.ID == clientID })
+}
+
 // CreateToken stores a copy of t. It returns ErrDuplicate if a token has
-// t.Hash and ErrNotFound if no client has t.ClientID.
+// t.Hash and ErrNotFound if no client has t.ClientID; an empty t.Hash is an
+// error.
 func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
+	if t.Hash == "" {
+		return errTokenNoHash
+	}
 	key, raw := tokenKey(t.Hash)
 	return s.write(ctx, func() error {
 		if s.token(t.Hash) != nil {
 			return errTokenDuplicate
 		}
-		c := s.client(t.ClientID)
-		if c == nil {
-			return notFound("client", t.ClientID)
+		l := s.tokenList(t.ClientID)
+		if l == nil {
+			c := s.client(t.ClientID)
+			if c == nil {
+				return notFound("client", t.ClientID)
+			}
+			l = &tokenList{client: c}
 		}
-		n, err := newToken(t, key, raw, c)
+		n, err := newToken(t, key, raw, l)
 		if err != nil {
 			return err
+		}
+		if l.n == 0 {
+			s.lists.insert(l)
 		}
 		s.tokens.insert(n)
 		s.linkToken(n)
@@ -242,28 +277,28 @@ func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
 
 // linkToken adds n to its client's and its grant's lists.
 func (s *Store) linkToken(n *token) {
-	c := n.client
-	p := c.last
+	l := n.list
+	p := l.last
 	for p != nil && cmpTokens(p, n) > 0 {
 		p = p.cprev
 	}
 	n.cprev = p
 	if p == nil {
-		n.cnext, c.first = c.first, n
+		n.cnext, l.first = l.first, n
 	} else {
 		n.cnext, p.cnext = p.cnext, n
 	}
 	if n.cnext == nil {
-		c.last = n
+		l.last = n
 	} else {
 		n.cnext.cprev = n
 	}
-	c.ntokens++
+	l.n++
 
 	if n.glen == 0 {
 		return
 	}
-	if head := s.grant(c, n.grantID()); head == nil {
+	if head := s.grant(l, n.grantID()); head == nil {
 		s.grants.insert(n)
 	} else {
 		// After the head, so that the head stays in the grants table.
@@ -278,18 +313,20 @@ func (s *Store) linkToken(n *token) {
 // deleteToken removes n from the store. It leaves the tables' sizes alone.
 func (s *Store) deleteToken(n *token) {
 	s.tokens.remove(n)
-	c := n.client
+	l := n.list
 	if n.cprev == nil {
-		c.first = n.cnext
+		l.first = n.cnext
 	} else {
 		n.cprev.cnext = n.cnext
 	}
 	if n.cnext == nil {
-		c.last = n.cprev
+		l.last = n.cprev
 	} else {
 		n.cnext.cprev = n.cprev
 	}
-	c.ntokens--
+	if l.n--; l.n == 0 {
+		s.lists.remove(l)
+	}
 
 	if n.glen == 0 {
 		return
@@ -308,19 +345,29 @@ func (s *Store) deleteToken(n *token) {
 	}
 }
 
-// deleteClientTokens deletes every token of c in O(c's tokens).
-func (s *Store) deleteClientTokens(c *clientRec) int {
-	deleted := c.ntokens
-	for n := c.first; n != nil; n = n.cnext {
+// deleteClientTokens deletes every token of the client in O(its tokens)
+// and returns how many it deleted.
+func (s *Store) deleteClientTokens(clientID string) int {
+	l := s.tokenList(clientID)
+	if l == nil {
+		return 0
+	}
+	for n := l.first; n != nil; n = n.cnext {
 		s.tokens.remove(n)
 		if n.glen > 0 && n.gprev == nil {
 			s.grants.remove(n)
 		}
 	}
-	c.first, c.last, c.ntokens = nil, nil, 0
+	s.lists.remove(l)
+	s.shrinkTokens()
+	return l.n
+}
+
+// shrinkTokens gives back the memory of the token tables after deletions.
+func (s *Store) shrinkTokens() {
 	s.tokens.shrink()
+	s.lists.shrink()
 	s.grants.shrink()
-	return deleted
 }
 
 // GetToken returns the token with that hash, consumed or not, or
@@ -331,7 +378,7 @@ func (s *Store) GetToken(ctx context.Context, hash string) (*oauthclient.Token, 
 		if n == nil {
 			return nil, errTokenNotFound
 		}
-		return n.export(), nil
+		return n.export(hash), nil
 	})
 }
 
@@ -345,7 +392,7 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*oauthclient.Tok
 		if n == nil {
 			return errTokenNotFound
 		}
-		t = n.export()
+		t = n.export(hash)
 		if n.consumed {
 			return oauthclient.ErrTokenConsumed
 		}
@@ -363,8 +410,7 @@ func (s *Store) DeleteToken(ctx context.Context, hash string) error {
 			return errTokenNotFound
 		}
 		s.deleteToken(n)
-		s.tokens.shrink()
-		s.grants.shrink()
+		s.shrinkTokens()
 		return nil
 	})
 }
@@ -375,16 +421,15 @@ func (s *Store) DeleteToken(ctx context.Context, hash string) error {
 func (s *Store) RevokeGrant(ctx context.Context, clientID, grantID string) (int, error) {
 	var deleted int
 	err := s.write(ctx, func() error {
-		c := s.client(clientID)
-		if c == nil || grantID == "" {
+		l := s.tokenList(clientID)
+		if l == nil || grantID == "" {
 			return nil
 		}
-		for n := s.grant(c, grantID); n != nil; n = n.gnext {
+		for n := s.grant(l, grantID); n != nil; n = n.gnext {
 			s.deleteToken(n)
 			deleted++
 		}
-		s.tokens.shrink()
-		s.grants.shrink()
+		s.shrinkTokens()
 		return nil
 	})
 	return deleted, err
@@ -395,9 +440,7 @@ func (s *Store) RevokeGrant(ctx context.Context, clientID, grantID string) (int,
 func (s *Store) RevokeClientTokens(ctx context.Context, clientID string) (int, error) {
 	var deleted int
 	err := s.write(ctx, func() error {
-		if c := s.client(clientID); c != nil {
-			deleted = s.deleteClientTokens(c)
-		}
+		deleted = s.deleteClientTokens(clientID)
 		return nil
 	})
 	return deleted, err
@@ -413,20 +456,20 @@ func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*o
 		return nil, errTokenFilter
 	}
 	return read(ctx, s, func() ([]*oauthclient.Token, error) {
-		c := s.client(f.ClientID)
-		if c == nil {
+		l := s.tokenList(f.ClientID)
+		if l == nil {
 			return []*oauthclient.Token{}, nil
 		}
 		var nodes []*token
 		if f.GrantID != "" {
-			for n := s.grant(c, f.GrantID); n != nil; n = n.gnext {
+			for n := s.grant(l, f.GrantID); n != nil; n = n.gnext {
 				nodes = append(nodes, n)
 			}
 			slices.SortFunc(nodes, cmpTokens)
 			nodes = page(nodes, f.Offset, f.Limit)
 		} else {
 			skip, limit := max(f.Offset, 0), oauthclient.NormalizeLimit(f.Limit)
-			for n := c.first; n != nil && len(nodes) < limit; n = n.cnext {
+			for n := l.first; n != nil && len(nodes) < limit; n = n.cnext {
 				if skip > 0 {
 					skip--
 					continue
@@ -436,7 +479,7 @@ func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*o
 		}
 		out := make([]*oauthclient.Token, len(nodes))
 		for i, n := range nodes {
-			out[i] = n.export()
+			out[i] = n.export("")
 		}
 		return out, nil
 	})
@@ -445,27 +488,23 @@ func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*o
 // PurgeExpiredTokens deletes at most limit tokens whose ExpiresAt is before
 // the given time and returns how many it deleted. Successive calls resume
 // where the previous one stopped; a call that returns fewer than limit has
-// looked at every token.
+// looked at every token, in O(all tokens).
 func (s *Store) PurgeExpiredTokens(ctx context.Context, before time.Time, limit int) (int, error) {
 	var deleted int
 	err := s.write(ctx, func() error {
 		size := len(s.tokens.slots)
 		i := s.purgeNext % size
-		for scanned := 0; scanned < size && deleted < limit; {
-			n := s.tokens.slots[i]
-			if n != nil {
+		for scanned := 0; scanned < size && deleted < limit; scanned++ {
+			if n := s.tokens.at(i); n != nil {
 				if _, exp := n.times(); exp.Before(before) {
 					s.deleteToken(n)
 					deleted++
-					continue // a token that followed may have moved into slot i
 				}
 			}
 			i = (i + 1) % size
-			scanned++
 		}
 		s.purgeNext = i
-		s.tokens.shrink()
-		s.grants.shrink()
+		s.shrinkTokens()
 		return nil
 	})
 	return deleted, err
