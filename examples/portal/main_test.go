@@ -123,14 +123,21 @@ func TestNewAppSeedsTheDemo(t *testing.T) {
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-// postLogin fills in a login form the way a browser does and returns the
-// status of the post.
-func postLogin(t *testing.T, base, path string, form url.Values) int {
+// noRedirects returns a cookie-keeping client that does not follow
+// redirects.
+func noRedirects(t *testing.T) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(base + path)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// submit fills in a form the way a browser does: it loads the page at
+// from, then posts form with the page's CSRF token to path. The response's
+// body is closed.
+func submit(t *testing.T, c *http.Client, base, from, path string, form url.Values) *http.Response {
+	t.Helper()
+	resp, err := c.Get(base + from)
 	require.NoError(t, err)
 	page, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -141,7 +148,13 @@ func postLogin(t *testing.T, base, path string, form url.Values) int {
 	resp, err = c.PostForm(base+path, form)
 	require.NoError(t, err)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp
+}
+
+// postLogin logs in on a fresh client and returns the status of the post.
+func postLogin(t *testing.T, base, path string, form url.Values) int {
+	t.Helper()
+	return submit(t, noRedirects(t), base, path, path, form).StatusCode
 }
 
 func TestNewAppWithoutDemo(t *testing.T) {
@@ -332,9 +345,7 @@ func TestConsentNeedsThePortalLogin(t *testing.T) {
 		"state": {"xyz"}, "code_challenge": {"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"}, "code_challenge_method": {"S256"},
 	}.Encode()
 
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := noRedirects(t)
 	resp, err := c.Get(srv.URL + authorize)
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -343,18 +354,9 @@ func TestConsentNeedsThePortalLogin(t *testing.T) {
 	require.Equal(t, "/login?return_to="+url.QueryEscape(authorize), login)
 
 	// The login form carries the way back and, once logged in, takes it.
-	resp, err = c.Get(srv.URL + login)
-	require.NoError(t, err)
-	page, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.NoError(t, err)
-	m := csrfRE.FindSubmatch(page)
-	require.NotNil(t, m)
-	resp, err = c.PostForm(srv.URL+"/login", url.Values{
-		"csrf": {string(m[1])}, "email": {demoEmail}, "password": {a.Demo.DeveloperPassword}, "return_to": {authorize},
+	resp = submit(t, c, srv.URL, login, "/login", url.Values{
+		"email": {demoEmail}, "password": {a.Demo.DeveloperPassword}, "return_to": {authorize},
 	})
-	require.NoError(t, err)
-	resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, authorize, resp.Header.Get("Location"))
 
