@@ -89,6 +89,10 @@ const (
 	publicRedirect = "http://127.0.0.1/callback"
 )
 
+// consentKey signs the fixture's consent forms, so that a second server
+// over the same store accepts them.
+var consentKey = []byte("0123456789abcdef0123456789abcdef")
+
 // testClient is a client the fixture registered, with its secret.
 type testClient struct {
 	*oauthclient.Client
@@ -147,7 +151,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 
 	f.server, err = authserver.New(authserver.Config{
 		Store: f.store, Portal: f.portal, Issuer: f.issuer, Now: f.clock.Now, Users: sessions{},
-		Logger: slog.New(slog.DiscardHandler), MaxBodyBytes: 4 << 10,
+		Logger: slog.New(slog.DiscardHandler), MaxBodyBytes: 4 << 10, ConsentKey: consentKey,
 	})
 	require.NoError(t, err)
 	iat, err := f.server.NewInitialAccessToken(f.alice.ID, []string{entryPayments}, "")
