@@ -158,6 +158,14 @@ func noTokensLeft(t *testing.T, f *fixture, _ *httptest.ResponseRecorder) {
 	assert.Empty(t, tokensOf(t, f, f.conf.ID), "the replay revoked the grant")
 }
 
+// deactivatePolicy turns the payments policy off, behind the portal's back.
+func deactivatePolicy(t *testing.T, f *fixture) {
+	p, err := f.store.GetPolicy(context.Background(), policyPayments)
+	require.NoError(t, err)
+	p.Active = false
+	require.NoError(t, f.store.UpdatePolicy(context.Background(), p))
+}
+
 func inactive(t *testing.T, _ *fixture, rec *httptest.ResponseRecorder) {
 	assert.JSONEq(t, `{"active":false}`, rec.Body.String())
 }
@@ -285,10 +293,7 @@ func badCases() []badCase {
 		{name: "scope with a quote", request: conf(url.Values{"grant_type": {"client_credentials"}, "scope": {`re"ad`}}), status: 400, code: "invalid_scope"},
 		{name: "scope too long", request: conf(url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Repeat("r", 1100)}}), status: 400, code: "invalid_scope"},
 		{name: "client whose policy was deactivated", request: func(t *testing.T, f *fixture) *http.Request {
-			p, err := f.store.GetPolicy(context.Background(), policyPayments)
-			require.NoError(t, err)
-			p.Active = false
-			require.NoError(t, f.store.UpdatePolicy(context.Background(), p))
+			deactivatePolicy(t, f)
 			return tokenReq(f.conf, ccForm())
 		}, status: 400, code: "unauthorized_client"},
 
@@ -343,6 +348,11 @@ func badCases() []badCase {
 		{name: "refresh token as a code", request: func(t *testing.T, f *fixture) *http.Request {
 			return tokenReq(f.conf, codeForm(f.codeTokens(t, f.conf).RefreshToken))
 		}, status: 400, code: "invalid_grant"},
+		{name: "code of a client whose policy was deactivated", request: func(t *testing.T, f *fixture) *http.Request {
+			code := confCode(t, f)
+			deactivatePolicy(t, f)
+			return tokenReq(f.conf, codeForm(code))
+		}, status: 400, code: "unauthorized_client"},
 		{name: "code grant not registered", request: func(t *testing.T, f *fixture) *http.Request {
 			return tokenReq(f.post, codeForm(confCode(t, f)))
 		}, status: 400, code: "unauthorized_client"},

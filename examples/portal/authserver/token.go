@@ -124,6 +124,9 @@ func (s *Server) authorizationCode(ctx context.Context, client *oauthclient.Clie
 	if err := s.checkCodeBinding(client, tok, form); err != nil {
 		return nil, err
 	}
+	if _, err := s.clientPolicy(ctx, client); err != nil {
+		return nil, err
+	}
 	if err := s.consume(ctx, hash, "code"); err != nil {
 		return nil, err
 	}
