@@ -50,7 +50,6 @@ type token struct {
 type tokenList struct {
 	client      *oauthclient.Client
 	first, last *token
-	n           int
 }
 
 // tokenExtra holds what few tokens have.
@@ -266,7 +265,7 @@ func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
 		if err != nil {
 			return err
 		}
-		if l.n == 0 {
+		if l.first == nil {
 			s.lists.insert(l)
 		}
 		s.tokens.insert(n)
@@ -293,7 +292,6 @@ func (s *Store) linkToken(n *token) {
 	} else {
 		n.cnext.cprev = n
 	}
-	l.n++
 
 	if n.glen == 0 {
 		return
@@ -324,7 +322,7 @@ func (s *Store) deleteToken(n *token) {
 	} else {
 		n.cnext.cprev = n.cprev
 	}
-	if l.n--; l.n == 0 {
+	if l.first == nil {
 		s.lists.remove(l)
 	}
 
@@ -352,15 +350,17 @@ func (s *Store) deleteClientTokens(clientID string) int {
 	if l == nil {
 		return 0
 	}
+	deleted := 0
 	for n := l.first; n != nil; n = n.cnext {
 		s.tokens.remove(n)
 		if n.glen > 0 && n.gprev == nil {
 			s.grants.remove(n)
 		}
+		deleted++
 	}
 	s.lists.remove(l)
 	s.shrinkTokens()
-	return l.n
+	return deleted
 }
 
 // shrinkTokens gives back the memory of the token tables after deletions.
