@@ -51,6 +51,7 @@ func (r LoopbackResult) PerSecond() float64 {
 	return float64(r.Requests) / r.Elapsed.Seconds()
 }
 
+// String summarises the result in one line.
 func (r LoopbackResult) String() string {
 	return fmt.Sprintf("%d requests in %v with %d workers: %.0f req/s, %d failures",
 		r.Requests, r.Elapsed.Round(time.Millisecond), r.Workers, r.PerSecond(), r.Failures)
