@@ -238,13 +238,9 @@ func normClient(c *oauthclient.Client) *oauthclient.Client {
 		c.Extra = nil
 	}
 	for k, v := range c.Extra {
-		var compact []byte
-		if b, err := json.Marshal(v); err == nil {
-			compact = b
-		} else {
-			compact = v
+		if compact, err := json.Marshal(v); err == nil { // JSON stores may respace it
+			c.Extra[k] = compact
 		}
-		c.Extra[k] = compact
 	}
 	c.CreatedAt = normTime(c.CreatedAt)
 	c.UpdatedAt = normTime(c.UpdatedAt)
