@@ -24,8 +24,10 @@ type ClientStore interface {
 
 	// CreateClient stores c, secrets included. It returns ErrDuplicate if a
 	// client with c.ID exists, and ErrNotFound if the store also keeps
-	// developers and c.DeveloperID names none. c.Version is stored as given
-	// (normally 1).
+	// developers and a non-empty c.DeveloperID names none (an empty one is a
+	// client no developer owns). c.Version is stored as given (normally 1).
+	// The ID of a deleted client may be used again; it starts with no
+	// tokens.
 	CreateClient(ctx context.Context, c *Client) error
 
 	// UpdateClient replaces the stored client with c, secrets included, if
@@ -33,7 +35,8 @@ type ClientStore interface {
 	// c.Version+1. It returns ErrNotFound if no client has c.ID and
 	// ErrConflict, changing nothing, if the versions differ. With
 	// opts.RevokeTokens, the client's tokens are deleted in the same atomic
-	// step.
+	// step. ID, DeveloperID and CreatedAt are fixed at creation: callers do
+	// not change them.
 	UpdateClient(ctx context.Context, c *Client, opts UpdateOptions) error
 
 	// DeleteClient deletes the client and, in the same atomic step, all its
@@ -41,7 +44,8 @@ type ClientStore interface {
 	DeleteClient(ctx context.Context, id string) error
 
 	// ListClients returns the clients matching f, oldest first (CreatedAt,
-	// then ID), f.Offset skipped, at most f.Limit of them.
+	// then ID), f.Offset skipped (a negative offset counts as 0), at most
+	// f.Limit of them.
 	ListClients(ctx context.Context, f ClientFilter) ([]*Client, error)
 }
 
@@ -79,8 +83,8 @@ type TokenStore interface {
 	// ConsumeToken marks a one-time token as used and returns it as it was
 	// before, atomically: of concurrent callers exactly one succeeds. It
 	// returns ErrNotFound if no token has that hash, and ErrTokenConsumed
-	// together with the token if it was already used, so that the caller can
-	// revoke its grant.
+	// together with the token as stored (Consumed set) if it was already
+	// used, so that the caller can revoke its grant.
 	ConsumeToken(ctx context.Context, hash string) (*Token, error)
 
 	// DeleteToken deletes the token with that hash. It returns ErrNotFound
@@ -89,7 +93,8 @@ type TokenStore interface {
 
 	// RevokeGrant deletes every token of the client's grant and returns how
 	// many it deleted (0 is no error). Tokens of other clients are untouched
-	// even if they carry the same grant ID.
+	// even if they carry the same grant ID. An empty grantID matches no
+	// token.
 	RevokeGrant(ctx context.Context, clientID, grantID string) (int, error)
 
 	// RevokeClientTokens deletes every token of the client and returns how
@@ -97,14 +102,14 @@ type TokenStore interface {
 	RevokeClientTokens(ctx context.Context, clientID string) (int, error)
 
 	// ListTokens returns the tokens matching f, oldest first (IssuedAt, then
-	// Hash), f.Offset skipped, at most f.Limit of them. f.ClientID is
-	// required.
+	// Hash), f.Offset skipped (a negative offset counts as 0), at most
+	// f.Limit of them. An empty f.ClientID matches no token.
 	ListTokens(ctx context.Context, f TokenFilter) ([]*Token, error)
 }
 
 // TokenFilter selects tokens for TokenStore.ListTokens.
 type TokenFilter struct {
-	ClientID string // required
+	ClientID string // required: an empty one matches no token
 	GrantID  string // only this grant's tokens; empty: all of the client's
 	Offset   int
 	Limit    int // 0 means DefaultLimit, and MaxLimit caps it
@@ -113,9 +118,10 @@ type TokenFilter struct {
 // TokenPurger is an optional capability of a TokenStore, found by type
 // assertion: deleting expired tokens in bounded batches.
 type TokenPurger interface {
-	// PurgeExpiredTokens deletes at most limit tokens that expired before
-	// the given time and returns how many it deleted. Call it until it
-	// returns fewer than limit.
+	// PurgeExpiredTokens deletes at most limit tokens whose ExpiresAt is
+	// strictly before the given time and returns how many it deleted; a
+	// limit of 0 or less deletes nothing. Call it until it returns fewer
+	// than limit.
 	PurgeExpiredTokens(ctx context.Context, before time.Time, limit int) (int, error)
 }
 

@@ -61,14 +61,15 @@ type DeveloperStore interface {
 	UpdateDeveloper(ctx context.Context, d *Developer) error
 
 	// ListDevelopers returns developers oldest first (CreatedAt, then ID),
-	// offset skipped, at most limit (0: oauthclient.DefaultLimit, capped at
+	// offset skipped (a negative offset counts as 0), at most limit (0: oauthclient.DefaultLimit, capped at
 	// oauthclient.MaxLimit).
 	ListDevelopers(ctx context.Context, offset, limit int) ([]*Developer, error)
 
 	// DeactivateDeveloper, in one atomic step, sets the developer inactive
 	// (incrementing its Version and setting UpdatedAt to at), sets every
 	// active or pending client of theirs to disabled (incrementing each
-	// Version), and deletes all those clients' tokens. It returns
+	// Version and setting UpdatedAt to at), and deletes the tokens of all
+	// their clients, whatever their status. It returns
 	// ErrNotFound if no developer has that ID. Deactivating an inactive
 	// developer changes nothing and is no error.
 	DeactivateDeveloper(ctx context.Context, id string, at time.Time) error
@@ -79,7 +80,7 @@ type DeveloperStore interface {
 // ErrNotFound; Update replaces the record if the stored Version equals the
 // given one, then stores and sets Version+1, and returns ErrNotFound or
 // ErrConflict (changing nothing); Delete returns ErrNotFound; List returns
-// every record oldest first (CreatedAt, then ID).
+// every record, unpaged, oldest first (CreatedAt, then ID).
 type CatalogueStore interface {
 	CreateAPI(ctx context.Context, a *catalogue.API) error
 	GetAPI(ctx context.Context, id string) (*catalogue.API, error)

@@ -265,6 +265,22 @@ var tokenTests = []test{
 		require.NoError(t, err)
 		assert.Empty(t, list)
 	}},
+	{"ListTokens with an empty ClientID matches no token", func(t *testing.T, s portal.Store) {
+		c := clientWithTokens(t, s)
+		createTokens(t, s, c.ID, newID(), 10, 2)
+		list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{})
+		require.NoError(t, err)
+		assert.Empty(t, list)
+	}},
+	{"RevokeGrant with an empty grant ID matches no token", func(t *testing.T, s portal.Store) {
+		c := clientWithTokens(t, s)
+		grantless := createToken(t, s, newToken(c.ID, "", at(10)))
+		granted := createToken(t, s, newToken(c.ID, newID(), at(11)))
+		n, err := s.RevokeGrant(t.Context(), c.ID, "")
+		require.NoError(t, err)
+		assert.Zero(t, n)
+		assertTokensExist(t, s, grantless, granted)
+	}},
 	{"PurgeExpiredTokens deletes at most limit tokens expired before the time", func(t *testing.T, s portal.Store) {
 		purger, ok := s.(oauthclient.TokenPurger)
 		if !ok {

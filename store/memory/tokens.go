@@ -20,7 +20,6 @@ var (
 	errTokenNotFound    = fmt.Errorf("memory: token: %w", oauthclient.ErrNotFound)
 	errTokenDuplicate   = fmt.Errorf("memory: token: %w", oauthclient.ErrDuplicate)
 	errTokenNoHash      = errors.New("memory: token: empty hash")
-	errTokenFilter      = errors.New("memory: ListTokens: TokenFilter.ClientID is required")
 	errTokenAttrsTooBig = errors.New("memory: token: grant ID, subject, policy ID and scope exceed 4 GiB")
 )
 
@@ -463,12 +462,9 @@ func (s *Store) RevokeClientTokens(ctx context.Context, clientID string) (int, e
 // ListTokens returns the tokens matching f, oldest first (IssuedAt, then
 // Hash), f.Offset skipped, at most f.Limit of them. It costs
 // O(f.Offset+f.Limit) for all of a client's tokens and O(g log g) for a
-// grant of g tokens. A ClientID naming no client matches no token; an
-// empty one is an error.
+// grant of g tokens. A ClientID naming no client, or empty, matches no
+// token.
 func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*oauthclient.Token, error) {
-	if f.ClientID == "" {
-		return nil, errTokenFilter
-	}
 	return read(ctx, s, func() ([]*oauthclient.Token, error) {
 		l := s.tokenList(f.ClientID)
 		if l == nil {

@@ -83,8 +83,12 @@ func (s *Store) DeleteToken(ctx context.Context, hash string) error {
 }
 
 // RevokeGrant deletes every token of the client's grant, in one statement
-// using the (client_id, grant_id) index, and returns how many.
+// using the (client_id, grant_id) index, and returns how many. An empty
+// grantID matches no token.
 func (s *Store) RevokeGrant(ctx context.Context, clientID, grantID string) (int, error) {
+	if grantID == "" { // the column holds "" for tokens without a grant
+		return 0, wrapErr(ctx, "revoke grant", ctx.Err())
+	}
 	return s.deleteTokens(ctx, "revoke grant",
 		`DELETE FROM tokens WHERE client_id = $1 AND grant_id = $2`, clientID, grantID)
 }
