@@ -1,0 +1,229 @@
+package bench
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portaloauth/portaloauth/examples/e2e"
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// TestURLParseMatchAgrees keeps the baseline honest: wherever the report
+// compares the two matchers, they decide alike.
+func TestURLParseMatchAgrees(t *testing.T) {
+	t.Parallel()
+	cases := []RedirectCase{
+		{Name: "registered https", Requested: "https://app.example.com/oauth/callback", Match: true},
+		{Name: "registered with query", Requested: "https://app.example.com/oauth/callback?tenant=eu", Match: true},
+		{Name: "private-use scheme", Requested: "com.example.app:/oauth2redirect", Match: true},
+		{Name: "trailing slash", Requested: "https://app.example.com/oauth/callback/", Match: false},
+		{Name: "other query", Requested: "https://app.example.com/oauth/callback?tenant=us", Match: false},
+		{Name: "other loopback address", Requested: "http://127.0.0.2:8080/oauth/callback", Match: false},
+		{Name: "https port", Requested: "https://app.example.com:8443/oauth/callback", Match: false},
+		{Name: "userinfo", Requested: "https://evil@app.example.com/oauth/callback", Match: false},
+	}
+	for _, c := range append(cases, RedirectCases...) {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			_, ours := OurMatch(c.Requested, RedirectRegistered)
+			_, base := URLParseMatch(c.Requested, RedirectRegistered)
+			assert.Equal(t, c.Match, ours == nil, "MatchRedirectURI: %v", ours)
+			assert.Equal(t, c.Match, base == nil, "URLParseMatch: %v", base)
+		})
+	}
+}
+
+func TestEncodeSecretVerifies(t *testing.T) {
+	t.Parallel()
+	for _, h := range StoredHashes {
+		t.Run(string(h), func(t *testing.T) {
+			t.Parallel()
+			f, err := newAuthFixture(t.Context(), h)
+			require.NoError(t, err)
+			wrong := f.creds
+			wrong.Secret = oauthclient.NewPlaintext(f.creds.Secret.Reveal() + "x")
+			_, err = f.auth.Authenticate(t.Context(), wrong)
+			require.ErrorIs(t, err, oauthclient.ErrInvalidClient)
+		})
+	}
+	_, err := EncodeSecret("md5", oauthclient.NewPlaintext("secret"))
+	require.Error(t, err)
+}
+
+func TestScaleRecordsAreReproducible(t *testing.T) {
+	t.Parallel()
+	c1, creds1, err := scaleClient(42)
+	require.NoError(t, err)
+	c2, creds2, err := scaleClient(42)
+	require.NoError(t, err)
+	other, _, err := scaleClient(43)
+	require.NoError(t, err)
+	assert.Equal(t, c1, c2)
+	assert.Equal(t, creds1.Secret.Reveal(), creds2.Secret.Reveal())
+	assert.NotEqual(t, c1.ID, other.ID)
+
+	tok1, v1, err := scaleToken(7, c1.ID)
+	require.NoError(t, err)
+	_, v2, err := scaleToken(7, "")
+	require.NoError(t, err)
+	assert.Equal(t, v1, v2)
+	assert.Equal(t, oauthclient.HashToken(v1), tok1.Hash)
+
+	st, err := newScaleStore(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, fillClients(t.Context(), st, 40, 44))
+	auth := &oauthclient.Authenticator{Clients: st, Now: func() time.Time { return scaleNow }}
+	got, err := auth.Authenticate(t.Context(), creds1)
+	require.NoError(t, err)
+	assert.Equal(t, c1.ID, got.ID)
+	require.NoError(t, st.CreateToken(t.Context(), tok1))
+	srv, err := scaleAuthServer(st)
+	require.NoError(t, err)
+	info, err := srv.Introspect(t.Context(), c1.ID, v1)
+	require.NoError(t, err)
+	assert.True(t, info.Active)
+}
+
+func TestScaleSampleIndexes(t *testing.T) {
+	t.Parallel()
+	small := scaleSampleIndexes(100)
+	assert.ElementsMatch(t, small, func() []int {
+		all := make([]int, 100)
+		for i := range all {
+			all[i] = i
+		}
+		return all
+	}())
+	big := scaleSampleIndexes(10 * scaleSample)
+	assert.Len(t, big, scaleSample)
+	for _, i := range big {
+		require.True(t, i >= 0 && i < 10*scaleSample, i)
+	}
+}
+
+func TestServerAnswersEveryEndpoint(t *testing.T) {
+	t.Parallel()
+	s, err := NewServer(t.Context())
+	require.NoError(t, err)
+	require.NoError(t, s.Start())
+	t.Cleanup(func() { assert.NoError(t, s.Close()) })
+	assert.True(t, strings.HasPrefix(s.URL(), "http://127.0.0.1:"), s.URL())
+	for _, e := range []Endpoint{EndpointToken, EndpointIntrospect, EndpointGateway} {
+		w := newDiscardWriter()
+		req, err := s.Request(t.Context(), e, "")
+		require.NoError(t, err)
+		s.Handler.ServeHTTP(w, req)
+		assert.Equal(t, 200, w.status, e.String())
+
+		res, err := s.Loopback(t.Context(), e, 2, 50*time.Millisecond)
+		require.NoError(t, err, e.String())
+		assert.Positive(t, res.Requests, e.String())
+		assert.Zero(t, res.Failures, e.String())
+	}
+	_, err = s.Request(t.Context(), Endpoint(9), "")
+	require.Error(t, err)
+}
+
+// sampleReport is a report whose figures meet every target but the
+// introspection rate.
+func sampleReport() *Report {
+	m := func(ns float64, allocs int64, extra map[string]float64) Measurement {
+		return Measurement{N: 1000, NsPerOp: ns, AllocsPerOp: allocs, Extra: extra}
+	}
+	return &Report{
+		Started: time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC), Elapsed: 95 * time.Second,
+		Machine: Machine{CPU: "Test CPU", Cores: 2, GOMAXPROCS: 2, GoVersion: "go1.26", OS: "linux", Arch: "amd64",
+			LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.50 0.40"},
+		Auth: []Measurement{m(700, 3, nil), m(1000, 3, nil), m(3e7, 31, nil), m(4e6, 17, nil), m(6e7, 15, nil)},
+		Redirect: []RedirectRow{
+			{Case: RedirectCases[0], Ours: m(10, 0, nil), Baseline: m(1500, 6, nil)},
+			{Case: RedirectCases[2], Ours: m(60, 1, nil), Baseline: m(1600, 6, nil)},
+		},
+		Loopback: []LoopbackRow{
+			{Endpoint: EndpointToken, Result: e2e.LoopbackResult{Requests: 100_000, Elapsed: 5 * time.Second, Workers: 8}},
+			{Endpoint: EndpointIntrospect, Result: e2e.LoopbackResult{Requests: 110_000, Elapsed: 5 * time.Second, Workers: 8}},
+		},
+		Scale: []ScaleRow{
+			{Size: 1000, Authenticate: m(700, 6, map[string]float64{MetricBytesPerClient: 900}),
+				Introspect: m(400, 2, map[string]float64{MetricBytesPerToken: 240})},
+			{Size: 1_000_000, Authenticate: m(1000, 6, map[string]float64{MetricBytesPerClient: 850}),
+				Introspect: m(590, 2, map[string]float64{MetricBytesPerToken: 190})},
+		},
+	}
+}
+
+func TestTargets(t *testing.T) {
+	t.Parallel()
+	got := map[string]Target{}
+	for _, tg := range sampleReport().Targets() {
+		got[tg.Name] = tg
+	}
+	want := map[string]bool{
+		"authenticate vs bcrypt-10":                true,
+		"authenticate vs PBKDF2-SHA256 25,000":     true,
+		"redirect exact match vs url.Parse":        true,
+		"token (client_credentials) over loopback": true,
+		"introspection over loopback":              false,
+		"authenticate scaling 10^3 → 10^6":         true,
+		"introspect scaling 10^3 → 10^6":           true,
+		"heap per client at 10^6":                  true,
+		"heap per token at 10^6":                   true,
+	}
+	require.Len(t, got, len(want))
+	for name, met := range want {
+		require.Contains(t, got, name)
+		assert.Equal(t, met, got[name].Met, "%s: %+v", name, got[name])
+	}
+	assert.Equal(t, "85,700× faster", got["authenticate vs bcrypt-10"].Got)
+	assert.Equal(t, "22,000/s", got["introspection over loopback"].Got)
+	assert.Equal(t, "1.43× (700 ns → 1.00 µs)", got["authenticate scaling 10^3 → 10^6"].Got)
+
+	empty := (&Report{}).Targets()
+	for _, tg := range empty {
+		assert.False(t, tg.Met, tg.Name)
+		assert.Equal(t, "not measured", tg.Got, tg.Name)
+	}
+}
+
+func TestWriteMarkdown(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	require.NoError(t, sampleReport().WriteMarkdown(&buf))
+	out := buf.String()
+	for _, want := range []string{
+		"Measured 2026-11-28 01:00 UTC in 1m35s on Test CPU, 2 cores (GOMAXPROCS 2), go1.26 linux/amd64; load average 0.10 0.20 0.30 before, 1.00 0.50 0.40 after.",
+		"| bcrypt, cost 10 | 60.0 ms | 15 | 85,700× |",
+		"| exact | 10.0 ns | 0 | 1.50 µs | 6 | 150× |",
+		"| token (client_credentials) | 20,000 | 100,000 | 0 |",
+		"| operation | 10^3 | 10^6 | slowdown | heap per record |",
+		"| introspect among n tokens | 400 ns | 590 ns | 1.48× | 190 B |",
+		"| introspection over loopback | ≥ 25,000/s | 22,000/s | no |",
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.Error(t, sampleReport().WriteMarkdown(failingWriter{}))
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestFormats(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ got, want string }{
+		{duration(9.87), "9.87 ns"}, {duration(123.4), "123 ns"}, {duration(1234), "1.23 µs"},
+		{duration(45_600_000), "45.6 ms"}, {duration(2.5e9), "2.50 s"},
+		{ratio(1), "1.00×"}, {ratio(12.34), "12.3×"}, {ratio(123_456), "123,000×"},
+		{count(1234567), "1,234,567"}, {count(999), "999"},
+		{byteSize(200), "200 B"}, {byteSize(2048), "2.00 KiB"},
+		{size(1000), "10^3"}, {size(1_000_000), "10^6"}, {size(2000), "2,000"}, {size(10), "10"},
+	} {
+		assert.Equal(t, c.want, c.got)
+	}
+}

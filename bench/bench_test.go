@@ -1,0 +1,95 @@
+package bench_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/portaloauth/portaloauth/bench"
+)
+
+// The benchmarks below are the report's cases, to run one at a time with
+// profiles, for example:
+//
+//	go test -run '^$' -bench 'BenchmarkAuthenticate/sha256$' -cpuprofile cpu.out -memprofile mem.out ./bench
+//	go tool pprof -top bench.test cpu.out
+//	go test -run '^$' -bench 'Parallel' -cpu 1,2 ./bench
+
+func BenchmarkAuthenticate(b *testing.B) {
+	for _, h := range bench.StoredHashes {
+		b.Run(string(h), bench.Authenticate(h))
+	}
+}
+
+func BenchmarkMatch(b *testing.B) {
+	for _, c := range bench.RedirectCases {
+		b.Run("ours/"+c.Name, bench.Match(bench.OurMatch, c))
+		b.Run("url.Parse/"+c.Name, bench.Match(bench.URLParseMatch, c))
+	}
+}
+
+var endpoints = []bench.Endpoint{bench.EndpointToken, bench.EndpointIntrospect, bench.EndpointGateway}
+
+func BenchmarkHandler(b *testing.B) {
+	for _, e := range endpoints {
+		b.Run(e.Name(), bench.Handler(e))
+	}
+}
+
+func BenchmarkHandlerParallel(b *testing.B) {
+	for _, e := range endpoints {
+		b.Run(e.Name(), bench.HandlerParallel(e))
+	}
+}
+
+func BenchmarkScaleAuthenticate(b *testing.B) {
+	for _, n := range bench.ScaleSizes {
+		b.Run("clients="+strconv.Itoa(n), bench.ScaleAuthenticate(n))
+	}
+}
+
+func BenchmarkScaleIntrospect(b *testing.B) {
+	for _, n := range bench.ScaleSizes {
+		b.Run("tokens="+strconv.Itoa(n), bench.ScaleIntrospect(n))
+	}
+}
+
+// The parallel scaling cases use 10^5 records: enough to leave the caches,
+// quick to build.
+
+func BenchmarkScaleAuthenticateParallel(b *testing.B) {
+	b.Run("clients=100000", bench.ScaleAuthenticateParallel(100_000))
+}
+
+func BenchmarkScaleIntrospectParallel(b *testing.B) {
+	b.Run("tokens=100000", bench.ScaleIntrospectParallel(100_000))
+}
+
+// BenchmarkLoopback serves the endpoints on a 127.0.0.1 port and sends
+// requests from 4 workers per CPU in rounds of 200 ms, reporting requests
+// per second: the server and the client share the CPUs, as in the report.
+func BenchmarkLoopback(b *testing.B) {
+	for _, e := range endpoints {
+		b.Run(e.Name(), func(b *testing.B) {
+			s, err := bench.NewServer(b.Context())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := s.Start(); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = s.Close() })
+			var requests int64
+			var elapsed time.Duration
+			for b.Loop() {
+				res, err := s.Loopback(b.Context(), e, 0, 200*time.Millisecond)
+				if err != nil || res.Failures > 0 {
+					b.Fatal(res, err)
+				}
+				requests += res.Requests
+				elapsed += res.Elapsed
+			}
+			b.ReportMetric(float64(requests)/elapsed.Seconds(), "req/s")
+		})
+	}
+}

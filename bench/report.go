@@ -1,0 +1,210 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portaloauth/portaloauth/examples/e2e"
+)
+
+// Config configures [Run]. The zero value means the defaults.
+type Config struct {
+	// LoopbackDuration is how long each loopback case sends requests;
+	// zero: 5 s. It is capped at MaxLoopbackDuration.
+	LoopbackDuration time.Duration
+	// Workers is how many requests each loopback case keeps in flight;
+	// zero: 4 per GOMAXPROCS.
+	Workers int
+	// Sizes are the store sizes of the scaling cases; nil: ScaleSizes.
+	Sizes []int
+	// Log receives a line as each case starts; nil: none.
+	Log io.Writer
+}
+
+// DefaultLoopbackDuration is the loopback cases' duration when
+// Config.LoopbackDuration is zero.
+const DefaultLoopbackDuration = 5 * time.Second
+
+// Measurement is the result of one in-process case.
+type Measurement struct {
+	Name        string
+	N           int
+	NsPerOp     float64
+	AllocsPerOp int64
+	BytesPerOp  int64
+	Extra       map[string]float64 // custom metrics, such as B/client
+}
+
+// RedirectRow compares the two matchers on one case.
+type RedirectRow struct {
+	Case           RedirectCase
+	Ours, Baseline Measurement
+}
+
+// LoopbackRow is one endpoint measured over loopback HTTP.
+type LoopbackRow struct {
+	Endpoint Endpoint
+	Result   e2e.LoopbackResult
+}
+
+// ScaleRow is the scaling cases at one store size.
+type ScaleRow struct {
+	Size                     int
+	Authenticate, Introspect Measurement
+}
+
+// Machine describes where a report was measured.
+type Machine struct {
+	CPU        string // the model name in /proc/cpuinfo
+	Cores      int    // runtime.NumCPU
+	GOMAXPROCS int
+	GoVersion  string
+	OS, Arch   string
+	LoadBefore string // /proc/loadavg's 1, 5 and 15 minute averages at the start
+	LoadAfter  string // and at the end
+}
+
+// Report is the outcome of [Run].
+type Report struct {
+	Started  time.Time
+	Elapsed  time.Duration
+	Machine  Machine
+	Auth     []Measurement // in the order of StoredHashes
+	Redirect []RedirectRow
+	Loopback []LoopbackRow
+	Scale    []ScaleRow
+}
+
+// Run measures every case, one after the other, in this process.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	d := cfg.LoopbackDuration
+	if d <= 0 {
+		d = DefaultLoopbackDuration
+	}
+	d = min(d, MaxLoopbackDuration)
+	sizes := cfg.Sizes
+	if sizes == nil {
+		sizes = ScaleSizes
+	}
+	logf := func(format string, args ...any) {
+		if cfg.Log != nil {
+			_, _ = fmt.Fprintf(cfg.Log, format+"\n", args...)
+		}
+	}
+	r := &Report{Started: time.Now(), Machine: machine()}
+
+	for _, h := range StoredHashes {
+		logf("authenticate, %s", h)
+		m, err := measure("Authenticate/"+string(h), Authenticate(h))
+		if err != nil {
+			return nil, err
+		}
+		r.Auth = append(r.Auth, m)
+	}
+	for _, c := range RedirectCases {
+		logf("redirect match, %s", c.Name)
+		ours, err1 := measure("Match/ours/"+c.Name, Match(OurMatch, c))
+		base, err2 := measure("Match/url.Parse/"+c.Name, Match(URLParseMatch, c))
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		r.Redirect = append(r.Redirect, RedirectRow{Case: c, Ours: ours, Baseline: base})
+	}
+	if err := r.runLoopback(ctx, cfg.Workers, d, logf); err != nil {
+		return nil, err
+	}
+	for _, n := range sizes {
+		logf("scaling, %d clients", n)
+		auth, err := measure(fmt.Sprintf("ScaleAuthenticate/clients=%d", n), ScaleAuthenticate(n))
+		if err != nil {
+			return nil, err
+		}
+		logf("scaling, %d tokens", n)
+		intro, err := measure(fmt.Sprintf("ScaleIntrospect/tokens=%d", n), ScaleIntrospect(n))
+		if err != nil {
+			return nil, err
+		}
+		r.Scale = append(r.Scale, ScaleRow{Size: n, Authenticate: auth, Introspect: intro})
+	}
+	r.Machine.LoadAfter = loadAverage()
+	r.Elapsed = time.Since(r.Started)
+	return r, nil
+}
+
+func (r *Report) runLoopback(ctx context.Context, workers int, d time.Duration, logf func(string, ...any)) error {
+	s, err := NewServer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = s.Close() }()
+	for _, e := range []Endpoint{EndpointToken, EndpointIntrospect, EndpointGateway} {
+		logf("loopback, %v, %v", e, d)
+		res, err := s.Loopback(ctx, e, workers, d)
+		if err != nil {
+			return fmt.Errorf("bench: loopback %v: %w", e, err)
+		}
+		r.Loopback = append(r.Loopback, LoopbackRow{Endpoint: e, Result: res})
+	}
+	return nil
+}
+
+// measure runs f with testing.Benchmark. A case that fails reports no
+// iterations; its message is printed by `go test -bench` on it.
+func measure(name string, f func(*testing.B)) (Measurement, error) {
+	res := testing.Benchmark(f)
+	if res.N == 0 {
+		return Measurement{}, fmt.Errorf("bench: %s failed; see go test -run '^$' -bench 'Benchmark%s$' ./bench", name, name)
+	}
+	runtime.GC() // leave the next case the heap this one found
+	return Measurement{
+		Name: name, N: res.N, NsPerOp: float64(res.T.Nanoseconds()) / float64(res.N),
+		AllocsPerOp: res.AllocsPerOp(), BytesPerOp: res.AllocedBytesPerOp(), Extra: res.Extra,
+	}, nil
+}
+
+func machine() Machine {
+	return Machine{
+		CPU: cpuModel(), Cores: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
+		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, LoadBefore: loadAverage(),
+	}
+}
+
+// cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown".
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	defer func() { _ = f.Close() }()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}

@@ -1,0 +1,334 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/portaloauth/portaloauth/examples/portal/authserver"
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/memory"
+)
+
+// ScaleSizes are the store sizes of the scaling cases.
+var ScaleSizes = []int{1_000, 100_000, 1_000_000}
+
+// scaleSample bounds how many distinct records a scaling case looks up,
+// chosen at random among all: enough that, at 10^6 records, the records
+// looked up do not fit in the CPU caches.
+const scaleSample = 1 << 16
+
+// scaleDevelopers is how many developers own the clients of the scaling
+// cases, and scaleTokenClients how many clients own the tokens.
+const (
+	scaleDevelopers   = 1000
+	scaleTokenClients = 1000
+)
+
+// scaleEpoch is when the scaling cases' records were made, and scaleNow
+// when they are used: every token still valid.
+var (
+	scaleEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	scaleNow   = scaleEpoch.Add(time.Minute)
+)
+
+// Metrics the scaling cases report besides ns/op.
+const (
+	MetricBytesPerClient = "B/client"
+	MetricBytesPerToken  = "B/token"
+)
+
+// seqReader is a deterministic io.Reader (SplitMix64): the bytes of
+// record i are the same on every run, so that they can be made again
+// instead of kept.
+type seqReader struct{ x uint64 }
+
+func newSeqReader(i int, stream uint64) *seqReader {
+	return &seqReader{x: uint64(i)*0xD1B54A32D192ED03 ^ stream}
+}
+
+func (r *seqReader) Read(p []byte) (int, error) {
+	for i := range p {
+		if i%8 == 0 {
+			r.x += 0x9E3779B97F4A7C15
+		}
+		z := r.x
+		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+		z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+		z ^= z >> 31
+		p[i] = byte(z >> (8 * (i % 8)))
+	}
+	return len(p), nil
+}
+
+// Streams of seqReader, one per kind of record.
+const (
+	streamClient = 0x636c69656e74
+	streamToken  = 0x746f6b656e
+)
+
+// scaleClient returns client i of a scaling store as the portal creates
+// one (two redirect URIs, one generated secret with its SHA-256 hash, an
+// API, a policy, a developer of scaleDevelopers) and its credentials.
+func scaleClient(i int) (*oauthclient.Client, oauthclient.Credentials, error) {
+	r := newSeqReader(i, streamClient)
+	id, err := oauthclient.NewClientID(r)
+	if err != nil {
+		return nil, oauthclient.Credentials{}, err
+	}
+	created := scaleEpoch.Add(time.Duration(i) * time.Microsecond)
+	plain, secret, err := (*oauthclient.Hasher)(nil).NewSecret(r, created)
+	if err != nil {
+		return nil, oauthclient.Credentials{}, err
+	}
+	host := "https://app" + strconv.Itoa(i) + ".example.com"
+	c := &oauthclient.Client{
+		ID: id,
+		Metadata: oauthclient.Metadata{
+			RedirectURIs:            []string{host + "/oauth/callback", "http://127.0.0.1/oauth/callback"},
+			TokenEndpointAuthMethod: oauthclient.AuthMethodBasic,
+			GrantTypes:              []oauthclient.GrantType{oauthclient.GrantAuthorizationCode, oauthclient.GrantRefreshToken},
+			ResponseTypes:           []string{oauthclient.ResponseTypeCode},
+			ClientName:              "App " + strconv.Itoa(i),
+		},
+		DeveloperID: scaleDeveloperID(i % scaleDevelopers),
+		APIIDs:      []string{apiID},
+		PolicyID:    "gold",
+		Status:      oauthclient.StatusActive,
+		Secrets:     []oauthclient.Secret{secret},
+		CreatedAt:   created,
+		UpdatedAt:   created,
+		Version:     1,
+	}
+	return c, oauthclient.Credentials{ClientID: id, Secret: plain, Method: oauthclient.AuthMethodBasic}, nil
+}
+
+func scaleDeveloperID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+
+// scaleToken returns access token i of a scaling store, as the token
+// endpoint issues one for client_credentials, and its value.
+func scaleToken(i int, clientID string) (*oauthclient.Token, string, error) {
+	r := newSeqReader(i, streamToken)
+	value, hash, err := oauthclient.GenerateToken(r, oauthclient.KindAccessToken)
+	if err != nil {
+		return nil, "", err
+	}
+	grant, err := oauthclient.NewClientID(r)
+	if err != nil {
+		return nil, "", err
+	}
+	issued := scaleEpoch.Add(time.Duration(i) * time.Microsecond)
+	return &oauthclient.Token{
+		Hash: hash, Kind: oauthclient.KindAccessToken, ClientID: clientID, GrantID: grant[:22],
+		PolicyID: "gold", Scope: "read", IssuedAt: issued, ExpiresAt: issued.Add(time.Hour),
+	}, value.Reveal(), nil
+}
+
+// liveHeap returns the bytes of live heap objects after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// scaleSampleIndexes returns the records a scaling case looks up: all of
+// n in random order, or scaleSample of them at random.
+func scaleSampleIndexes(n int) []int {
+	r := rand.New(rand.NewPCG(1, 2))
+	if n <= scaleSample {
+		return r.Perm(n)
+	}
+	idx := make([]int, scaleSample)
+	for i := range idx {
+		idx[i] = r.IntN(n)
+	}
+	return idx
+}
+
+// newScaleStore returns a store with the developers of the scaling
+// clients.
+func newScaleStore(ctx context.Context) (*memory.Store, error) {
+	st := memory.New()
+	for i := range scaleDevelopers {
+		d := &portal.Developer{ID: scaleDeveloperID(i), Email: "dev" + strconv.Itoa(i) + "@example.com",
+			Name: "Dev " + strconv.Itoa(i), Status: portal.DeveloperActive, CreatedAt: scaleEpoch, Version: 1}
+		if err := st.CreateDeveloper(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// fillClients adds clients [from, to) to st.
+func fillClients(ctx context.Context, st *memory.Store, from, to int) error {
+	for i := from; i < to; i++ {
+		c, _, err := scaleClient(i)
+		if err != nil {
+			return err
+		}
+		if err := st.CreateClient(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScaleAuthenticate returns a benchmark of client authentication
+// (client_secret_basic, SHA-256 secret hashes) among n clients in the
+// in-memory store, each iteration a client picked at random. It reports
+// the live heap each stored client takes, as B/client: the heap's growth
+// while the clients were added, divided by n.
+func ScaleAuthenticate(n int) func(*testing.B) { return scaleAuthenticate(n, false) }
+
+// ScaleAuthenticateParallel is [ScaleAuthenticate] from GOMAXPROCS
+// goroutines at once, to show lock contention under `-cpu 1,2`.
+func ScaleAuthenticateParallel(n int) func(*testing.B) { return scaleAuthenticate(n, true) }
+
+func scaleAuthenticate(n int, parallel bool) func(*testing.B) {
+	return func(b *testing.B) {
+		ctx := b.Context()
+		st, err := newScaleStore(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := liveHeap()
+		if err := fillClients(ctx, st, 0, n); err != nil {
+			b.Fatal(err)
+		}
+		perClient := float64(liveHeap()-before) / float64(n)
+		idx := scaleSampleIndexes(n)
+		creds := make([]oauthclient.Credentials, len(idx))
+		for k, i := range idx {
+			if _, creds[k], err = scaleClient(i); err != nil {
+				b.Fatal(err)
+			}
+		}
+		auth := &oauthclient.Authenticator{Clients: st, Now: func() time.Time { return scaleNow }}
+		loop(b, parallel, len(creds), func(k int) error {
+			_, err := auth.Authenticate(ctx, creds[k])
+			return err
+		})
+		b.ReportMetric(perClient, MetricBytesPerClient)
+		runtime.KeepAlive(st)
+	}
+}
+
+// loop runs op on 0, 1, ... n-1, 0, ... until b is done, from one
+// goroutine or, if parallel, from GOMAXPROCS of them each starting at
+// another place, and fails b at op's first error.
+func loop(b *testing.B, parallel bool, n int, op func(k int) error) {
+	b.ReportAllocs()
+	if !parallel {
+		k := 0
+		for b.Loop() {
+			if err := op(k); err != nil {
+				b.Fatal(err)
+			}
+			if k++; k == n {
+				k = 0
+			}
+		}
+		return
+	}
+	var start atomic.Int64
+	b.ResetTimer() // RunParallel runs the whole function for each b.N: leave the setup out
+	b.RunParallel(func(pb *testing.PB) {
+		k := int(start.Add(7919)) % n
+		for pb.Next() {
+			if err := op(k); err != nil {
+				b.Error(err)
+				return
+			}
+			if k++; k == n {
+				k = 0
+			}
+		}
+	})
+}
+
+// ScaleIntrospect returns a benchmark of token introspection
+// ([authserver.Server.Introspect]: hash, store look-up, checks, once the
+// client is authenticated) among n access tokens of 1,000 clients in the
+// in-memory store, each iteration a token picked at random. It reports
+// the live heap each stored token takes, as B/token.
+func ScaleIntrospect(n int) func(*testing.B) { return scaleIntrospect(n, false) }
+
+// ScaleIntrospectParallel is [ScaleIntrospect] from GOMAXPROCS goroutines
+// at once, to show lock contention under `-cpu 1,2`.
+func ScaleIntrospectParallel(n int) func(*testing.B) { return scaleIntrospect(n, true) }
+
+func scaleIntrospect(n int, parallel bool) func(*testing.B) {
+	return func(b *testing.B) {
+		ctx := b.Context()
+		st, err := newScaleStore(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := fillClients(ctx, st, 0, scaleTokenClients); err != nil {
+			b.Fatal(err)
+		}
+		clientIDs := make([]string, scaleTokenClients)
+		for i := range clientIDs {
+			c, _, err := scaleClient(i)
+			if err != nil {
+				b.Fatal(err)
+			}
+			clientIDs[i] = c.ID
+		}
+		before := liveHeap()
+		for i := range n {
+			t, _, err := scaleToken(i, clientIDs[i%scaleTokenClients])
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := st.CreateToken(ctx, t); err != nil {
+				b.Fatal(err)
+			}
+		}
+		perToken := float64(liveHeap()-before) / float64(n)
+		idx := scaleSampleIndexes(n)
+		type lookup struct{ clientID, value string }
+		lookups := make([]lookup, len(idx))
+		for k, i := range idx {
+			_, value, err := scaleToken(i, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			lookups[k] = lookup{clientID: clientIDs[i%scaleTokenClients], value: value}
+		}
+		srv, err := scaleAuthServer(st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		loop(b, parallel, len(lookups), func(k int) error {
+			info, err := srv.Introspect(ctx, lookups[k].clientID, lookups[k].value)
+			if err == nil && !info.Active {
+				err = errors.New("bench: a stored token is not active")
+			}
+			return err
+		})
+		b.ReportMetric(perToken, MetricBytesPerToken)
+		runtime.KeepAlive(st)
+	}
+}
+
+// scaleAuthServer returns an authorization server over st whose clock
+// stands at scaleNow.
+func scaleAuthServer(st *memory.Store) (*authserver.Server, error) {
+	now := func() time.Time { return scaleNow }
+	svc, err := portal.New(portal.Config{Store: st, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return authserver.New(authserver.Config{Store: st, Portal: svc, Issuer: "http://127.0.0.1", Users: sessions{},
+		Now: now, Logger: slog.New(slog.DiscardHandler)})
+}
