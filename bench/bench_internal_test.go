@@ -90,20 +90,28 @@ func TestScaleRecordsAreReproducible(t *testing.T) {
 	assert.True(t, info.Active)
 }
 
-func TestScaleSampleIndexes(t *testing.T) {
+func TestSampleIndexes(t *testing.T) {
 	t.Parallel()
-	small := scaleSampleIndexes(100)
-	assert.ElementsMatch(t, small, func() []int {
-		all := make([]int, 100)
-		for i := range all {
-			all[i] = i
+	all := make([]int, 100)
+	for i := range all {
+		all[i] = i
+	}
+	for _, c := range []struct {
+		pick Pick
+		n    int
+		want int
+	}{
+		{PickHot, 100, 100}, {PickUniform, 100, 100},
+		{PickHot, 10 * hotSample, hotSample}, {PickUniform, 10 * uniformSample, uniformSample},
+	} {
+		got := sampleIndexes(c.pick, c.n)
+		require.Len(t, got, c.want)
+		if c.n == len(all) {
+			assert.ElementsMatch(t, all, got)
 		}
-		return all
-	}())
-	big := scaleSampleIndexes(10 * scaleSample)
-	assert.Len(t, big, scaleSample)
-	for _, i := range big {
-		require.True(t, i >= 0 && i < 10*scaleSample, i)
+		for _, i := range got {
+			require.True(t, i >= 0 && i < c.n, i)
+		}
 	}
 }
 
@@ -131,7 +139,7 @@ func TestServerAnswersEveryEndpoint(t *testing.T) {
 }
 
 // sampleReport is a report whose figures meet every target but the
-// introspection rate.
+// introspection rate and the scaling of uniform picks.
 func sampleReport() *Report {
 	m := func(ns float64, allocs int64, extra map[string]float64) Measurement {
 		return Measurement{N: 1000, NsPerOp: ns, AllocsPerOp: allocs, Extra: extra}
@@ -150,10 +158,10 @@ func sampleReport() *Report {
 			{Endpoint: EndpointIntrospect, Result: e2e.LoopbackResult{Requests: 110_000, Elapsed: 5 * time.Second, Workers: 8}},
 		},
 		Scale: []ScaleRow{
-			{Size: 1000, Authenticate: m(700, 6, map[string]float64{MetricBytesPerClient: 900}),
-				Introspect: m(400, 2, map[string]float64{MetricBytesPerToken: 240})},
-			{Size: 1_000_000, Authenticate: m(1000, 6, map[string]float64{MetricBytesPerClient: 850}),
-				Introspect: m(590, 2, map[string]float64{MetricBytesPerToken: 190})},
+			{Size: 1000, AuthHot: m(700, 6, nil), AuthUniform: m(700, 6, nil),
+				IntrospectHot: m(400, 2, nil), IntrospectUniform: m(400, 2, nil), HeapPerClient: 900, HeapPerToken: 240},
+			{Size: 1_000_000, AuthHot: m(1000, 6, nil), AuthUniform: m(3000, 6, nil),
+				IntrospectHot: m(590, 2, nil), IntrospectUniform: m(1000, 2, nil), HeapPerClient: 850, HeapPerToken: 190},
 		},
 	}
 }
@@ -165,15 +173,17 @@ func TestTargets(t *testing.T) {
 		got[tg.Name] = tg
 	}
 	want := map[string]bool{
-		"authenticate vs bcrypt-10":                true,
-		"authenticate vs PBKDF2-SHA256 25,000":     true,
-		"redirect exact match vs url.Parse":        true,
-		"token (client_credentials) over loopback": true,
-		"introspection over loopback":              false,
-		"authenticate scaling 10^3 → 10^6":         true,
-		"introspect scaling 10^3 → 10^6":           true,
-		"heap per client at 10^6":                  true,
-		"heap per token at 10^6":                   true,
+		"authenticate vs bcrypt-10":                           true,
+		"authenticate vs PBKDF2-SHA256 25,000":                true,
+		"redirect exact match vs url.Parse":                   true,
+		"token (client_credentials) over loopback":            true,
+		"introspection over loopback":                         false,
+		"authenticate, hot set of 1,024 clients, 10^3 → 10^6": true,
+		"authenticate, uniform over all clients, 10^3 → 10^6": false,
+		"introspect, hot set of 1,024 tokens, 10^3 → 10^6":    true,
+		"introspect, uniform over all tokens, 10^3 → 10^6":    false,
+		"heap per client at 10^6":                             true,
+		"heap per token at 10^6":                              true,
 	}
 	require.Len(t, got, len(want))
 	for name, met := range want {
@@ -182,7 +192,7 @@ func TestTargets(t *testing.T) {
 	}
 	assert.Equal(t, "85,700× faster", got["authenticate vs bcrypt-10"].Got)
 	assert.Equal(t, "22,000/s", got["introspection over loopback"].Got)
-	assert.Equal(t, "1.43× (700 ns → 1.00 µs)", got["authenticate scaling 10^3 → 10^6"].Got)
+	assert.Equal(t, "1.43× (700 ns → 1.00 µs)", got["authenticate, hot set of 1,024 clients, 10^3 → 10^6"].Got)
 
 	empty := (&Report{}).Targets()
 	for _, tg := range empty {
@@ -201,8 +211,9 @@ func TestWriteMarkdown(t *testing.T) {
 		"| bcrypt, cost 10 | 60.0 ms | 15 | 85,700× |",
 		"| exact | 10.0 ns | 0 | 1.50 µs | 6 | 150× |",
 		"| token (client_credentials) | 20,000 | 100,000 | 0 |",
-		"| operation | 10^3 | 10^6 | slowdown | heap per record |",
-		"| introspect among n tokens | 400 ns | 590 ns | 1.48× | 190 B |",
+		"| operation | n = 10^3 | n = 10^6 | slowdown |",
+		"| introspect, hot set of 1,024 tokens | 400 ns | 590 ns | 1.48× |",
+		"| heap per token | 240 B | 190 B | |",
 		"| introspection over loopback | ≥ 25,000/s | 22,000/s | no |",
 	} {
 		assert.Contains(t, out, want)

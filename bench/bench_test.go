@@ -42,15 +42,29 @@ func BenchmarkHandlerParallel(b *testing.B) {
 	}
 }
 
+var picks = []bench.Pick{bench.PickHot, bench.PickUniform}
+
 func BenchmarkScaleAuthenticate(b *testing.B) {
 	for _, n := range bench.ScaleSizes {
-		b.Run("clients="+strconv.Itoa(n), bench.ScaleAuthenticate(n))
+		set, err := bench.NewClientSet(b.Context(), n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range picks {
+			b.Run("clients="+strconv.Itoa(n)+"/"+p.String(), set.Authenticate(p, false))
+		}
 	}
 }
 
 func BenchmarkScaleIntrospect(b *testing.B) {
 	for _, n := range bench.ScaleSizes {
-		b.Run("tokens="+strconv.Itoa(n), bench.ScaleIntrospect(n))
+		set, err := bench.NewTokenSet(b.Context(), n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range picks {
+			b.Run("tokens="+strconv.Itoa(n)+"/"+p.String(), set.Introspect(p, false))
+		}
 	}
 }
 
@@ -58,11 +72,23 @@ func BenchmarkScaleIntrospect(b *testing.B) {
 // quick to build.
 
 func BenchmarkScaleAuthenticateParallel(b *testing.B) {
-	b.Run("clients=100000", bench.ScaleAuthenticateParallel(100_000))
+	set, err := bench.NewClientSet(b.Context(), 100_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range picks {
+		b.Run("clients=100000/"+p.String(), set.Authenticate(p, true))
+	}
 }
 
 func BenchmarkScaleIntrospectParallel(b *testing.B) {
-	b.Run("tokens=100000", bench.ScaleIntrospectParallel(100_000))
+	set, err := bench.NewTokenSet(b.Context(), 100_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range picks {
+		b.Run("tokens=100000/"+p.String(), set.Introspect(p, true))
+	}
 }
 
 // BenchmarkLoopback serves the endpoints on a 127.0.0.1 port and sends

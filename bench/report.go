@@ -57,8 +57,10 @@ type LoopbackRow struct {
 
 // ScaleRow is the scaling cases at one store size.
 type ScaleRow struct {
-	Size                     int
-	Authenticate, Introspect Measurement
+	Size                             int
+	AuthHot, AuthUniform             Measurement
+	IntrospectHot, IntrospectUniform Measurement
+	HeapPerClient, HeapPerToken      float64 // bytes
 }
 
 // Machine describes where a report was measured.
@@ -122,17 +124,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	for _, n := range sizes {
-		logf("scaling, %d clients", n)
-		auth, err := measure(fmt.Sprintf("ScaleAuthenticate/clients=%d", n), ScaleAuthenticate(n))
+		row, err := measureScale(ctx, n, logf)
 		if err != nil {
 			return nil, err
 		}
-		logf("scaling, %d tokens", n)
-		intro, err := measure(fmt.Sprintf("ScaleIntrospect/tokens=%d", n), ScaleIntrospect(n))
-		if err != nil {
-			return nil, err
-		}
-		r.Scale = append(r.Scale, ScaleRow{Size: n, Authenticate: auth, Introspect: intro})
+		r.Scale = append(r.Scale, row)
 	}
 	r.Machine.LoadAfter = loadAverage()
 	r.Elapsed = time.Since(r.Started)
@@ -157,6 +153,45 @@ func (r *Report) runLoopback(ctx context.Context, workers int, d time.Duration, 
 		r.Loopback = append(r.Loopback, LoopbackRow{Endpoint: e, Result: res})
 	}
 	return nil
+}
+
+// measureScale measures authentication among n clients, then, once their
+// store is gone, introspection among n tokens, each with both picks.
+func measureScale(ctx context.Context, n int, logf func(string, ...any)) (ScaleRow, error) {
+	row := ScaleRow{Size: n}
+	logf("scaling, %d clients", n)
+	if err := row.measureClients(ctx, n); err != nil {
+		return row, err
+	}
+	runtime.GC()
+	logf("scaling, %d tokens", n)
+	return row, row.measureTokens(ctx, n)
+}
+
+func (row *ScaleRow) measureClients(ctx context.Context, n int) error {
+	set, err := NewClientSet(ctx, n)
+	if err != nil {
+		return err
+	}
+	row.HeapPerClient = set.HeapPerClient
+	name := fmt.Sprintf("ScaleAuthenticate/clients=%d/", n)
+	var errHot, errUniform error
+	row.AuthHot, errHot = measure(name+PickHot.String(), set.Authenticate(PickHot, false))
+	row.AuthUniform, errUniform = measure(name+PickUniform.String(), set.Authenticate(PickUniform, false))
+	return errors.Join(errHot, errUniform)
+}
+
+func (row *ScaleRow) measureTokens(ctx context.Context, n int) error {
+	set, err := NewTokenSet(ctx, n)
+	if err != nil {
+		return err
+	}
+	row.HeapPerToken = set.HeapPerToken
+	name := fmt.Sprintf("ScaleIntrospect/tokens=%d/", n)
+	var errHot, errUniform error
+	row.IntrospectHot, errHot = measure(name+PickHot.String(), set.Introspect(PickHot, false))
+	row.IntrospectUniform, errUniform = measure(name+PickUniform.String(), set.Introspect(PickUniform, false))
+	return errors.Join(errHot, errUniform)
 }
 
 // measure runs f with testing.Benchmark. A case that fails reports no

@@ -21,10 +21,32 @@ import (
 // ScaleSizes are the store sizes of the scaling cases.
 var ScaleSizes = []int{1_000, 100_000, 1_000_000}
 
-// scaleSample bounds how many distinct records a scaling case looks up,
-// chosen at random among all: enough that, at 10^6 records, the records
-// looked up do not fit in the CPU caches.
-const scaleSample = 1 << 16
+// Pick says which records a scaling case looks up.
+type Pick int
+
+const (
+	// PickUniform looks up any of the n records, uniformly at random: at
+	// 10^6 records most look-ups miss the CPU caches and the TLB, so the
+	// figure includes the latency of the machine's memory.
+	PickUniform Pick = iota
+	// PickHot looks up 1,024 records spread over all n, at random: a
+	// working set that stays in the CPU caches, as when a minority of
+	// clients make most of the requests. It shows the store's own cost.
+	PickHot
+)
+
+func (p Pick) String() string {
+	if p == PickHot {
+		return "hot"
+	}
+	return "uniform"
+}
+
+// Sample sizes of the picks: the records looked up in turn.
+const (
+	hotSample     = 1 << 10
+	uniformSample = 1 << 18
+)
 
 // scaleDevelopers is how many developers own the clients of the scaling
 // cases, and scaleTokenClients how many clients own the tokens.
@@ -140,14 +162,19 @@ func liveHeap() uint64 {
 	return m.HeapAlloc
 }
 
-// scaleSampleIndexes returns the records a scaling case looks up: all of
-// n in random order, or scaleSample of them at random.
-func scaleSampleIndexes(n int) []int {
+// sampleIndexes returns the records a scaling case with pick p looks up
+// among n: all of them in random order if there are no more than the
+// pick's sample, or that many at random.
+func sampleIndexes(p Pick, n int) []int {
+	want := uniformSample
+	if p == PickHot {
+		want = hotSample
+	}
 	r := rand.New(rand.NewPCG(1, 2))
-	if n <= scaleSample {
+	if n <= want {
 		return r.Perm(n)
 	}
-	idx := make([]int, scaleSample)
+	idx := make([]int, want)
 	for i := range idx {
 		idx[i] = r.IntN(n)
 	}
@@ -182,43 +209,51 @@ func fillClients(ctx context.Context, st *memory.Store, from, to int) error {
 	return nil
 }
 
-// ScaleAuthenticate returns a benchmark of client authentication
-// (client_secret_basic, SHA-256 secret hashes) among n clients in the
-// in-memory store, each iteration a client picked at random. It reports
-// the live heap each stored client takes, as B/client: the heap's growth
-// while the clients were added, divided by n.
-func ScaleAuthenticate(n int) func(*testing.B) { return scaleAuthenticate(n, false) }
+// ClientSet is an in-memory store filled with n clients as the portal
+// creates them, for the scaling cases of authentication.
+type ClientSet struct {
+	Store *memory.Store
+	N     int
+	// HeapPerClient is the live heap each client takes, in bytes: the
+	// heap's growth while the clients were added, divided by N.
+	HeapPerClient float64
+}
 
-// ScaleAuthenticateParallel is [ScaleAuthenticate] from GOMAXPROCS
-// goroutines at once, to show lock contention under `-cpu 1,2`.
-func ScaleAuthenticateParallel(n int) func(*testing.B) { return scaleAuthenticate(n, true) }
+// NewClientSet fills a new store with n clients.
+func NewClientSet(ctx context.Context, n int) (*ClientSet, error) {
+	st, err := newScaleStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	before := liveHeap()
+	if err := fillClients(ctx, st, 0, n); err != nil {
+		return nil, err
+	}
+	return &ClientSet{Store: st, N: n, HeapPerClient: float64(liveHeap()-before) / float64(n)}, nil
+}
 
-func scaleAuthenticate(n int, parallel bool) func(*testing.B) {
+// Authenticate returns a benchmark of client authentication
+// (client_secret_basic, SHA-256 secret hashes) of the set's clients picked
+// by p, one per iteration; if parallel, from GOMAXPROCS goroutines at
+// once, to show lock contention under `-cpu 1,2`. It reports
+// HeapPerClient as B/client.
+func (s *ClientSet) Authenticate(p Pick, parallel bool) func(*testing.B) {
 	return func(b *testing.B) {
 		ctx := b.Context()
-		st, err := newScaleStore(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		before := liveHeap()
-		if err := fillClients(ctx, st, 0, n); err != nil {
-			b.Fatal(err)
-		}
-		perClient := float64(liveHeap()-before) / float64(n)
-		idx := scaleSampleIndexes(n)
+		idx := sampleIndexes(p, s.N)
 		creds := make([]oauthclient.Credentials, len(idx))
 		for k, i := range idx {
+			var err error
 			if _, creds[k], err = scaleClient(i); err != nil {
 				b.Fatal(err)
 			}
 		}
-		auth := &oauthclient.Authenticator{Clients: st, Now: func() time.Time { return scaleNow }}
+		auth := &oauthclient.Authenticator{Clients: s.Store, Now: func() time.Time { return scaleNow }}
 		loop(b, parallel, len(creds), func(k int) error {
 			_, err := auth.Authenticate(ctx, creds[k])
 			return err
 		})
-		b.ReportMetric(perClient, MetricBytesPerClient)
-		runtime.KeepAlive(st)
+		b.ReportMetric(s.HeapPerClient, MetricBytesPerClient)
 	}
 }
 
@@ -255,47 +290,63 @@ func loop(b *testing.B, parallel bool, n int, op func(k int) error) {
 	})
 }
 
-// ScaleIntrospect returns a benchmark of token introspection
+// TokenSet is an in-memory store filled with n access tokens of 1,000
+// clients, as the token endpoint issues them for client_credentials, for
+// the scaling cases of introspection.
+type TokenSet struct {
+	Store *memory.Store
+	N     int
+	// HeapPerToken is the live heap each token takes, in bytes: the heap's
+	// growth while the tokens were added, divided by N.
+	HeapPerToken float64
+
+	clientIDs []string
+	srv       *authserver.Server
+}
+
+// NewTokenSet fills a new store with 1,000 clients and n tokens.
+func NewTokenSet(ctx context.Context, n int) (*TokenSet, error) {
+	st, err := newScaleStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := fillClients(ctx, st, 0, scaleTokenClients); err != nil {
+		return nil, err
+	}
+	s := &TokenSet{Store: st, N: n, clientIDs: make([]string, scaleTokenClients)}
+	for i := range s.clientIDs {
+		c, _, err := scaleClient(i)
+		if err != nil {
+			return nil, err
+		}
+		s.clientIDs[i] = c.ID
+	}
+	before := liveHeap()
+	for i := range n {
+		t, _, err := scaleToken(i, s.clientIDs[i%scaleTokenClients])
+		if err != nil {
+			return nil, err
+		}
+		if err := st.CreateToken(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	s.HeapPerToken = float64(liveHeap()-before) / float64(n)
+	if s.srv, err = scaleAuthServer(st); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Introspect returns a benchmark of token introspection
 // ([authserver.Server.Introspect]: hash, store look-up, checks, once the
-// client is authenticated) among n access tokens of 1,000 clients in the
-// in-memory store, each iteration a token picked at random. It reports
-// the live heap each stored token takes, as B/token.
-func ScaleIntrospect(n int) func(*testing.B) { return scaleIntrospect(n, false) }
-
-// ScaleIntrospectParallel is [ScaleIntrospect] from GOMAXPROCS goroutines
-// at once, to show lock contention under `-cpu 1,2`.
-func ScaleIntrospectParallel(n int) func(*testing.B) { return scaleIntrospect(n, true) }
-
-func scaleIntrospect(n int, parallel bool) func(*testing.B) {
+// client is authenticated) of the set's tokens picked by p, one per
+// iteration; if parallel, from GOMAXPROCS goroutines at once. It reports
+// HeapPerToken as B/token.
+func (s *TokenSet) Introspect(p Pick, parallel bool) func(*testing.B) {
 	return func(b *testing.B) {
 		ctx := b.Context()
-		st, err := newScaleStore(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := fillClients(ctx, st, 0, scaleTokenClients); err != nil {
-			b.Fatal(err)
-		}
-		clientIDs := make([]string, scaleTokenClients)
-		for i := range clientIDs {
-			c, _, err := scaleClient(i)
-			if err != nil {
-				b.Fatal(err)
-			}
-			clientIDs[i] = c.ID
-		}
-		before := liveHeap()
-		for i := range n {
-			t, _, err := scaleToken(i, clientIDs[i%scaleTokenClients])
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := st.CreateToken(ctx, t); err != nil {
-				b.Fatal(err)
-			}
-		}
-		perToken := float64(liveHeap()-before) / float64(n)
-		idx := scaleSampleIndexes(n)
+		idx := sampleIndexes(p, s.N)
 		type lookup struct{ clientID, value string }
 		lookups := make([]lookup, len(idx))
 		for k, i := range idx {
@@ -303,21 +354,16 @@ func scaleIntrospect(n int, parallel bool) func(*testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			lookups[k] = lookup{clientID: clientIDs[i%scaleTokenClients], value: value}
-		}
-		srv, err := scaleAuthServer(st)
-		if err != nil {
-			b.Fatal(err)
+			lookups[k] = lookup{clientID: s.clientIDs[i%scaleTokenClients], value: value}
 		}
 		loop(b, parallel, len(lookups), func(k int) error {
-			info, err := srv.Introspect(ctx, lookups[k].clientID, lookups[k].value)
+			info, err := s.srv.Introspect(ctx, lookups[k].clientID, lookups[k].value)
 			if err == nil && !info.Active {
 				err = errors.New("bench: a stored token is not active")
 			}
 			return err
 		})
-		b.ReportMetric(perToken, MetricBytesPerToken)
-		runtime.KeepAlive(st)
+		b.ReportMetric(s.HeapPerToken, MetricBytesPerToken)
 	}
 }
 
