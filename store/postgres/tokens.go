@@ -120,8 +120,12 @@ func (s *Store) deleteTokens(ctx context.Context, op, sql string, args ...any) (
 }
 
 // ListTokens returns the client's tokens (of one grant if f.GrantID is set),
-// oldest first (IssuedAt, then Hash), in one round trip.
+// oldest first (IssuedAt, then Hash), in one round trip. An empty
+// f.ClientID matches no token.
 func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*oauthclient.Token, error) {
+	if f.ClientID == "" { // matches no token, even should a client have the ID ""
+		return nil, wrapErr(ctx, "list tokens", ctx.Err())
+	}
 	offset, limit := offsetLimit(f.Offset, f.Limit)
 	if f.GrantID == "" {
 		return queryAll(ctx, s, "list tokens", scanToken, sqlSelectToken+
