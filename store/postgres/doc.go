@@ -71,8 +71,9 @@
 // oauthclient.ErrNotFound, a unique_violation is oauthclient.ErrDuplicate,
 // a foreign_key_violation (a client for an unknown developer, a token for
 // an unknown client) is oauthclient.ErrNotFound, and a call whose context
-// ends returns an error wrapping ctx.Err(). Errors never quote stored
-// values.
+// ends returns an error wrapping ctx.Err(). Errors name the operation and
+// never carry a PostgreSQL error's detail, where the server quotes the
+// values of a violated key.
 //
 // # Round trips
 //
