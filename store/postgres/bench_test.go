@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // The benchmarks run against the server at PORTALOAUTH_TEST_POSTGRES, each
@@ -27,7 +28,7 @@ func reportOpsPerSec(b *testing.B) {
 // newBenchStore returns a migrated store whose pool has conns connections.
 func newBenchStore(b *testing.B, conns int32) *Store {
 	b.Helper()
-	dsn, schema := newSchema(b)
+	dsn, schema := pgtest.Schema(b)
 	s := NewFromPool(newPool(b, dsn, schema, func(c *pgxpool.Config) { c.MaxConns = conns }))
 	require.NoError(b, s.Migrate(b.Context()))
 	return s

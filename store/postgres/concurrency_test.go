@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // race runs n calls of fn at once (all released together) and returns
@@ -53,7 +54,7 @@ func bigPool(c *pgxpool.Config) { c.MaxConns = 20 }
 
 func newConcurrentStore(t *testing.T) *Store {
 	t.Helper()
-	dsn, schema := newSchema(t)
+	dsn, schema := pgtest.Schema(t)
 	s := NewFromPool(newPool(t, dsn, schema, bigPool))
 	require.NoError(t, s.Migrate(t.Context()))
 	return s
@@ -136,7 +137,7 @@ func TestConcurrentConsumeOneWins(t *testing.T) {
 
 func TestConcurrentMigrate(t *testing.T) {
 	t.Parallel()
-	dsn, schema := newSchema(t)
+	dsn, schema := pgtest.Schema(t)
 	const pools = 4
 	stores := make([]*Store, pools)
 	for i := range stores {
@@ -247,7 +248,7 @@ func TestCancelledContext(t *testing.T) {
 
 func TestOpen(t *testing.T) {
 	t.Parallel()
-	dsn, schema := newSchema(t)
+	dsn, schema := pgtest.Schema(t)
 	sep := "?"
 	if strings.Contains(dsn, "?") {
 		sep = "&"

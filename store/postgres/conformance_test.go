@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 	"github.com/portaloauth/portaloauth/storetest"
 )
 
@@ -11,6 +12,6 @@ import (
 // a migrated schema of its own.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	testDSN(t) // skip (or fail under CI) before the suite starts
+	pgtest.DSN(t) // skip (or fail under CI) before the suite starts
 	storetest.Run(t, func(t *testing.T) portal.Store { return newTestStore(t) })
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // faultTracer strikes once: right after the first statement whose SQL
@@ -46,7 +47,7 @@ type faultFixture struct {
 
 func newFaultFixture(t *testing.T, migrate bool, tracer *faultTracer) faultFixture {
 	t.Helper()
-	dsn, schema := newSchema(t)
+	dsn, schema := pgtest.Schema(t)
 	plain := NewFromPool(newPool(t, dsn, schema))
 	if migrate {
 		require.NoError(t, plain.Migrate(t.Context()))
@@ -145,7 +146,7 @@ func TestFaultMidTransaction(t *testing.T) {
 				return func(conn *pgx.Conn) {
 					// The second argument makes the call wait until the
 					// process has gone.
-					adminExec(t, dsn, `SELECT pg_terminate_backend($1, 10000)`, conn.PgConn().PID())
+					pgtest.Exec(t, dsn, `SELECT pg_terminate_backend($1, 10000)`, conn.PgConn().PID())
 				}, nil
 			},
 		},
@@ -162,7 +163,7 @@ func TestFaultMidTransaction(t *testing.T) {
 				t.Parallel()
 				ctx, cancel := context.WithCancel(t.Context())
 				defer cancel()
-				fn, wantErr := fault.inject(t, testDSN(t), cancel)
+				fn, wantErr := fault.inject(t, pgtest.DSN(t), cancel)
 				tracer := &faultTracer{after: op.after, fault: fn}
 				fx := newFaultFixture(t, op.migrate, tracer)
 				seeded := op.setup(t, fx.plain)
@@ -202,7 +203,7 @@ func TestCreateClientAtomic(t *testing.T) {
 	for _, fault := range faults {
 		t.Run(fault.name, func(t *testing.T) {
 			t.Parallel()
-			dsn, schema := newSchema(t)
+			dsn, schema := pgtest.Schema(t)
 			s := NewFromPool(newPool(t, dsn, schema))
 			ctx := t.Context()
 			require.NoError(t, s.Migrate(ctx))

@@ -8,13 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // twoNodes returns two Stores on one schema through separate pools, as two
 // nodes sharing one database have.
 func twoNodes(t *testing.T) (a, b *Store) {
 	t.Helper()
-	dsn, schema := newSchema(t)
+	dsn, schema := pgtest.Schema(t)
 	a = NewFromPool(newPool(t, dsn, schema))
 	b = NewFromPool(newPool(t, dsn, schema))
 	require.NoError(t, a.Migrate(t.Context()))

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // writeCounter counts the writes of the connections it dialled: pgx writes
@@ -46,7 +47,7 @@ func (w *writeCounter) configure(cfg *pgxpool.Config) {
 func TestRoundTrips(t *testing.T) {
 	t.Parallel()
 	var w writeCounter
-	dsn, schema := newSchema(t)
+	dsn, schema := pgtest.Schema(t)
 	s := NewFromPool(newPool(t, dsn, schema, w.configure))
 	ctx := t.Context()
 	require.NoError(t, s.Migrate(ctx))
