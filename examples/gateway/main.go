@@ -10,6 +10,8 @@
 //	-addr      where to listen (default 127.0.0.1:8081)
 //	-upstream  URL of the API to protect; empty: a built-in echo API
 //	-api       catalogue ID of the API the upstream serves (default demo-api)
+//	-postgres  a PostgreSQL DSN: read tokens and policies from the database
+//	           the portal writes (see store/postgres); empty: in memory
 //
 // On the in-memory store the gateway seeds a demo (an OAuth 2.0 API, a
 // policy, a catalogue entry, a developer and a client_credentials client),
@@ -41,6 +43,7 @@ import (
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/memory"
+	"github.com/portaloauth/portaloauth/store/postgres"
 )
 
 // The demo catalogue's IDs.
@@ -68,7 +71,7 @@ type options struct {
 	addr     string
 	upstream string
 	apiID    string
-	// A "-postgres DSN" flag belongs here: see openStore.
+	dsn      string
 }
 
 func parseFlags(args []string, out io.Writer) (options, error) {
@@ -78,6 +81,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8081", "address to listen on")
 	fs.StringVar(&o.upstream, "upstream", "", "URL of the API to protect; empty: a built-in echo API")
 	fs.StringVar(&o.apiID, "api", demoAPIID, "catalogue ID of the API the upstream serves")
+	fs.StringVar(&o.dsn, "postgres", "", "PostgreSQL `DSN` shared with the portal; empty: the in-memory store with a demo")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -101,11 +105,12 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	}
 	base := "http://" + ln.Addr().String()
 
-	st, demo, err := openStore(ctx, o)
+	st, demo, closeStore, err := openStore(ctx, o)
 	if err != nil {
 		_ = ln.Close()
 		return err
 	}
+	defer closeStore()
 
 	target, stopUpstream, err := upstream(o.upstream)
 	if err != nil {
@@ -150,14 +155,27 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	return nil
 }
 
-// openStore returns the store tokens and policies are read from, and
-// whether it is the in-memory store that the demo seeds.
+// openStore returns the store tokens and policies are read from, whether
+// it is the in-memory store that the demo seeds, and how to close it.
 //
-// This is where a "-postgres DSN" flag opens the store that the portal and
-// every gateway node share: postgres.Open(ctx, dsn). No demo is seeded
-// then; tokens come from the portal's authorization server.
-func openStore(_ context.Context, _ options) (portal.Store, bool, error) {
-	return memory.New(), true, nil
+// With -postgres the gateway reads the database that the portal and every
+// other gateway node share, so a token revoked anywhere is refused here on
+// the next request. No demo is seeded then; tokens come from the portal's
+// authorization server. The gateway migrates the schema too, so that
+// whichever starts first may.
+func openStore(ctx context.Context, o options) (portal.Store, bool, func(), error) {
+	if o.dsn == "" {
+		return memory.New(), true, func() {}, nil
+	}
+	pg, err := postgres.Open(ctx, o.dsn)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	if err := pg.Migrate(ctx); err != nil {
+		pg.Close()
+		return nil, false, nil, err
+	}
+	return pg, false, pg.Close, nil
 }
 
 // upstream returns the URL of the API to protect: the flag's, or a

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/postgres"
+	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
+)
+
+// TestGatewayOnPostgres: with -postgres the gateway reads the database the
+// portal writes. A token issued by another node passes; revoked by that
+// node, it is refused on the very next request.
+func TestGatewayOnPostgres(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.SchemaDSN(t)
+
+	// The portal's node: its own pool on the shared database.
+	portalNode, err := postgres.Open(t.Context(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(portalNode.Close)
+	require.NoError(t, portalNode.Migrate(t.Context()))
+	svc, err := portal.New(portal.Config{Store: portalNode})
+	require.NoError(t, err)
+	ctx := t.Context()
+	require.NoError(t, svc.AddAPI(ctx, &catalogue.API{ID: "payments", Name: "Payments", AuthMode: catalogue.AuthOAuth2, Active: true}))
+	require.NoError(t, svc.AddPolicy(ctx, &catalogue.Policy{ID: "payments-basic", Name: "Basic", Active: true,
+		AccessRights: []catalogue.AccessRight{{APIID: "payments"}}}))
+	require.NoError(t, svc.AddEntry(ctx, &catalogue.Entry{ID: "payments", APIID: "payments", DisplayName: "Payments",
+		PolicyIDs: []string{"payments-basic"}, Visible: true}))
+	dev, err := svc.RegisterDeveloper(ctx, portal.NewDeveloper{Email: "ada@example.com", Name: "Ada"})
+	require.NoError(t, err)
+	nc, err := svc.CreateClient(ctx, dev.ID, portal.CreateClientRequest{
+		EntryIDs: []string{"payments"},
+		Metadata: oauthclient.Metadata{ClientName: "Shop", GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}},
+	})
+	require.NoError(t, err)
+	token, hash, err := oauthclient.GenerateToken(nil, oauthclient.KindAccessToken)
+	require.NoError(t, err)
+	now := time.Now()
+	require.NoError(t, portalNode.CreateToken(ctx, &oauthclient.Token{
+		Hash: hash, Kind: oauthclient.KindAccessToken, ClientID: nc.Client.ID, GrantID: "g1",
+		PolicyID: nc.Client.PolicyID, IssuedAt: now, ExpiresAt: now.Add(time.Hour),
+	}))
+
+	runCtx, stop := context.WithCancel(ctx)
+	var out syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(runCtx, []string{"-addr", "127.0.0.1:0", "-api", "payments", "-postgres", dsn}, &out, func(addr string) { ready <- addr })
+	}()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("the gateway stopped: %v\n%s", err, out.String())
+	case <-time.After(20 * time.Second):
+		t.Fatal("the gateway did not start")
+	}
+	assert.NotContains(t, out.String(), "demo client", "no demo is seeded on a shared database")
+
+	call := func() int {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/hello", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token.Reveal())
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusOK, call(), "a token the portal's node issued passes the gateway")
+
+	n, err := svc.RevokeTokens(ctx, dev.ID, nc.Client.ID)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	assert.Equal(t, http.StatusUnauthorized, call(), "revoked on the portal's node, refused by the gateway at once")
+
+	stop()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("the gateway did not stop")
+	}
+}
