@@ -145,6 +145,7 @@ func sampleReport() *Report {
 		return Measurement{N: 1000, NsPerOp: ns, AllocsPerOp: allocs, Extra: extra}
 	}
 	return &Report{
+		Count: 3, BenchTime: "1s",
 		Started: time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC), Elapsed: 95 * time.Second,
 		Machine: Machine{CPU: "Test CPU", Cores: 2, GOMAXPROCS: 2, GoVersion: "go1.26", OS: "linux", Arch: "amd64",
 			LoadBefore: "0.10 0.20 0.30", LoadAfter: "1.00 0.50 0.40"},
@@ -208,6 +209,7 @@ func TestWriteMarkdown(t *testing.T) {
 	out := buf.String()
 	for _, want := range []string{
 		"Measured 2026-11-28 01:00 UTC in 1m35s on Test CPU, 2 cores (GOMAXPROCS 2), go1.26 linux/amd64; load average 0.10 0.20 0.30 before, 1.00 0.50 0.40 after.",
+		"Each in-process figure is the median of 3 runs of 1s.",
 		"| bcrypt, cost 10 | 60.0 ms | 15 | 85,700× |",
 		"| exact | 10.0 ns | 0 | 1.50 µs | 6 | 150× |",
 		"| token (client_credentials) | 20,000 | 100,000 | 0 |",
@@ -237,4 +239,51 @@ func TestFormats(t *testing.T) {
 	} {
 		assert.Equal(t, c.want, c.got)
 	}
+}
+
+func TestWriteSummary(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	require.NoError(t, sampleReport().WriteSummary(&buf))
+	out := buf.String()
+	for _, want := range []string{
+		"| authenticate a client (generated secret, SHA-256) | 700 ns | bcrypt-10 60.0 ms; PBKDF2-SHA256 25,000 4.00 ms | 85,700×; 5,710× |",
+		"| match a redirect URI (exact, 5 registered) | 10.0 ns, 0 allocs | url.Parse per candidate 1.50 µs | 150× |",
+		"| introspection, loopback HTTP, 8 workers | 22,000/s | | |",
+		"| authenticate, uniform over all clients: n = 10^6 | 3.00 µs | n = 10^3: 700 ns | 4.29× |",
+		"| heap per client / per token, n = 10^6 | 850 B / 190 B | | |",
+	} {
+		assert.Contains(t, out, want)
+	}
+}
+
+func TestUpdate(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	doc := "# Title\n\nintro\n" + SummaryBegin + "\nold summary\n" + SummaryEnd + "\n\ntext\n" + TableBegin + "\nold\n" + TableEnd + "\nend\n"
+	got, err := r.Update(doc)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(got, "# Title\n\nintro\n"+SummaryBegin+"\n| measured |"), got)
+	assert.True(t, strings.HasSuffix(got, TableEnd+"\nend\n"), got)
+	assert.NotContains(t, got, "old")
+	assert.Contains(t, got, "\n\ntext\n"+TableBegin+"\nMeasured ")
+	again, err := r.Update(got)
+	require.NoError(t, err)
+	assert.Equal(t, got, again, "updating twice changes nothing more")
+
+	only, err := r.Update("a " + TableBegin + TableEnd + " b")
+	require.NoError(t, err)
+	assert.Contains(t, only, "#### Targets")
+
+	_, err = r.Update("no markers")
+	require.ErrorIs(t, err, ErrNoMarkers)
+	_, err = r.Update(TableBegin + " unterminated")
+	require.Error(t, err)
+}
+
+func TestMeasureMedianReportsAFailedCase(t *testing.T) {
+	t.Parallel()
+	_, err := measureMedian("Broken", func(b *testing.B) { b.Fatal("broken") }, 3)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "BenchmarkBroken$")
 }

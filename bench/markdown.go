@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -144,6 +145,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "Measured %s in %v on %s, %d cores (GOMAXPROCS %d), %s %s/%s; load average %s before, %s after.\n",
 		r.Started.UTC().Format("2006-01-02 15:04 MST"), r.Elapsed.Round(time.Second), m.CPU, m.Cores, m.GOMAXPROCS,
 		m.GoVersion, m.OS, m.Arch, m.LoadBefore, m.LoadAfter)
+	if r.Count > 0 {
+		fmt.Fprintf(&b, "Each in-process figure is the median of %d runs of %s.\n", r.Count, r.BenchTime)
+	}
 
 	b.WriteString("\n#### Client authentication: a generated 256-bit secret, in-memory store\n\n")
 	b.WriteString("| secret stored as | time per authentication | allocs/op | SHA-256 is faster by |\n| --- | ---: | ---: | ---: |\n")
@@ -289,4 +293,90 @@ func size(n int) string {
 		return "10^" + strconv.Itoa(p)
 	}
 	return count(float64(n))
+}
+
+// WriteSummary writes the headline figures as one compact markdown table.
+func (r *Report) WriteSummary(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("| measured | portaloauth | compared with | ratio |\n| --- | ---: | --- | ---: |\n")
+	if ours, ok := r.auth(HashSHA256); ok {
+		var base, ratios []string
+		for _, c := range []struct {
+			h     StoredHash
+			label string
+		}{{HashBcrypt, "bcrypt-10"}, {HashPBKDF2, "PBKDF2-SHA256 25,000"}} {
+			if m, ok := r.auth(c.h); ok {
+				base = append(base, c.label+" "+duration(m.NsPerOp))
+				ratios = append(ratios, ratio(m.NsPerOp/ours.NsPerOp))
+			}
+		}
+		fmt.Fprintf(&b, "| authenticate a client (generated secret, SHA-256) | %s | %s | %s |\n",
+			duration(ours.NsPerOp), strings.Join(base, "; "), strings.Join(ratios, "; "))
+	}
+	for _, row := range r.Redirect {
+		if row.Case.Name == "exact" {
+			fmt.Fprintf(&b, "| match a redirect URI (exact, %d registered) | %s, %d allocs | url.Parse per candidate %s | %s |\n",
+				len(RedirectRegistered), duration(row.Ours.NsPerOp), row.Ours.AllocsPerOp,
+				duration(row.Baseline.NsPerOp), ratio(row.Baseline.NsPerOp/row.Ours.NsPerOp))
+		}
+	}
+	for _, row := range r.Loopback {
+		fmt.Fprintf(&b, "| %v, loopback HTTP, %d workers | %s/s | | |\n", row.Endpoint, row.Result.Workers, count(row.Result.PerSecond()))
+	}
+	if n := len(r.Scale); n >= 2 {
+		first, last := r.Scale[0], r.Scale[n-1]
+		for _, c := range scaleOps {
+			fmt.Fprintf(&b, "| %s: n = %s | %s | n = %s: %s | %s |\n", c.name, size(last.Size), duration(c.get(last).NsPerOp),
+				size(first.Size), duration(c.get(first).NsPerOp), ratio(c.get(last).NsPerOp/c.get(first).NsPerOp))
+		}
+		fmt.Fprintf(&b, "| heap per client / per token, n = %s | %s / %s | | |\n",
+			size(last.Size), byteSize(last.HeapPerClient), byteSize(last.HeapPerToken))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Markers delimit the parts of a markdown file that [Update] rewrites.
+const (
+	TableBegin   = "<!-- bench:table -->"
+	TableEnd     = "<!-- /bench:table -->"
+	SummaryBegin = "<!-- bench:summary -->"
+	SummaryEnd   = "<!-- /bench:summary -->"
+)
+
+// ErrNoMarkers is returned by Update for a document without any pair of
+// markers.
+var ErrNoMarkers = errors.New("bench: no bench markers in the document")
+
+// Update returns doc with the text between TableBegin and TableEnd
+// replaced by the report's tables and the text between SummaryBegin and
+// SummaryEnd by its summary. Either pair may be absent, not both.
+func (r *Report) Update(doc string) (string, error) {
+	found := false
+	for _, part := range []struct {
+		begin, end string
+		write      func(io.Writer) error
+	}{
+		{TableBegin, TableEnd, r.WriteMarkdown},
+		{SummaryBegin, SummaryEnd, r.WriteSummary},
+	} {
+		before, rest, ok := strings.Cut(doc, part.begin)
+		if !ok {
+			continue
+		}
+		_, after, ok := strings.Cut(rest, part.end)
+		if !ok {
+			return "", fmt.Errorf("bench: %q without %q", part.begin, part.end)
+		}
+		var b strings.Builder
+		if err := part.write(&b); err != nil {
+			return "", err
+		}
+		doc = before + part.begin + "\n" + b.String() + part.end + after
+		found = true
+	}
+	if !found {
+		return "", ErrNoMarkers
+	}
+	return doc, nil
 }

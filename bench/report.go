@@ -2,12 +2,15 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +28,9 @@ type Config struct {
 	Workers int
 	// Sizes are the store sizes of the scaling cases; nil: ScaleSizes.
 	Sizes []int
+	// Count is how many times each in-process case runs; the report
+	// keeps the run with the median time per operation. Zero: 3.
+	Count int
 	// Log receives a line as each case starts; nil: none.
 	Log io.Writer
 }
@@ -76,13 +82,15 @@ type Machine struct {
 
 // Report is the outcome of [Run].
 type Report struct {
-	Started  time.Time
-	Elapsed  time.Duration
-	Machine  Machine
-	Auth     []Measurement // in the order of StoredHashes
-	Redirect []RedirectRow
-	Loopback []LoopbackRow
-	Scale    []ScaleRow
+	Count     int    // runs of each in-process case, of which the median is kept
+	BenchTime string // the -test.benchtime of each run
+	Started   time.Time
+	Elapsed   time.Duration
+	Machine   Machine
+	Auth      []Measurement // in the order of StoredHashes
+	Redirect  []RedirectRow
+	Loopback  []LoopbackRow
+	Scale     []ScaleRow
 }
 
 // Run measures every case, one after the other, in this process.
@@ -101,7 +109,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			_, _ = fmt.Fprintf(cfg.Log, format+"\n", args...)
 		}
 	}
-	r := &Report{Started: time.Now(), Machine: machine()}
+	count := cfg.Count
+	if count <= 0 {
+		count = 3
+	}
+	measure := func(name string, f func(*testing.B)) (Measurement, error) { return measureMedian(name, f, count) }
+	r := &Report{Started: time.Now(), Machine: machine(), Count: count, BenchTime: "1s"}
+	if f := flag.Lookup("test.benchtime"); f != nil {
+		r.BenchTime = f.Value.String()
+	}
 
 	for _, h := range StoredHashes {
 		logf("authenticate, %s", h)
@@ -124,7 +140,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	for _, n := range sizes {
-		row, err := measureScale(ctx, n, logf)
+		row, err := measureScale(ctx, n, measure, logf)
 		if err != nil {
 			return nil, err
 		}
@@ -157,18 +173,21 @@ func (r *Report) runLoopback(ctx context.Context, workers int, d time.Duration, 
 
 // measureScale measures authentication among n clients, then, once their
 // store is gone, introspection among n tokens, each with both picks.
-func measureScale(ctx context.Context, n int, logf func(string, ...any)) (ScaleRow, error) {
+func measureScale(ctx context.Context, n int, measure measureFunc, logf func(string, ...any)) (ScaleRow, error) {
 	row := ScaleRow{Size: n}
 	logf("scaling, %d clients", n)
-	if err := row.measureClients(ctx, n); err != nil {
+	if err := row.measureClients(ctx, n, measure); err != nil {
 		return row, err
 	}
 	runtime.GC()
 	logf("scaling, %d tokens", n)
-	return row, row.measureTokens(ctx, n)
+	return row, row.measureTokens(ctx, n, measure)
 }
 
-func (row *ScaleRow) measureClients(ctx context.Context, n int) error {
+// measureFunc measures one in-process case.
+type measureFunc func(name string, f func(*testing.B)) (Measurement, error)
+
+func (row *ScaleRow) measureClients(ctx context.Context, n int, measure measureFunc) error {
 	set, err := NewClientSet(ctx, n)
 	if err != nil {
 		return err
@@ -181,7 +200,7 @@ func (row *ScaleRow) measureClients(ctx context.Context, n int) error {
 	return errors.Join(errHot, errUniform)
 }
 
-func (row *ScaleRow) measureTokens(ctx context.Context, n int) error {
+func (row *ScaleRow) measureTokens(ctx context.Context, n int, measure measureFunc) error {
 	set, err := NewTokenSet(ctx, n)
 	if err != nil {
 		return err
@@ -194,18 +213,24 @@ func (row *ScaleRow) measureTokens(ctx context.Context, n int) error {
 	return errors.Join(errHot, errUniform)
 }
 
-// measure runs f with testing.Benchmark. A case that fails reports no
-// iterations; its message is printed by `go test -bench` on it.
-func measure(name string, f func(*testing.B)) (Measurement, error) {
-	res := testing.Benchmark(f)
-	if res.N == 0 {
-		return Measurement{}, fmt.Errorf("bench: %s failed; see go test -run '^$' -bench 'Benchmark%s$' ./bench", name, name)
+// measureMedian runs f count times with testing.Benchmark and returns the
+// run with the median time per operation. A case that fails reports no
+// iterations; go test -bench on it prints why.
+func measureMedian(name string, f func(*testing.B), count int) (Measurement, error) {
+	runs := make([]Measurement, 0, count)
+	for range count {
+		res := testing.Benchmark(f)
+		if res.N == 0 {
+			return Measurement{}, fmt.Errorf("bench: %s failed; see go test -run '^$' -bench 'Benchmark%s$' ./bench", name, name)
+		}
+		runs = append(runs, Measurement{
+			Name: name, N: res.N, NsPerOp: float64(res.T.Nanoseconds()) / float64(res.N),
+			AllocsPerOp: res.AllocsPerOp(), BytesPerOp: res.AllocedBytesPerOp(), Extra: res.Extra,
+		})
+		runtime.GC() // leave the next run the heap this one found
 	}
-	runtime.GC() // leave the next case the heap this one found
-	return Measurement{
-		Name: name, N: res.N, NsPerOp: float64(res.T.Nanoseconds()) / float64(res.N),
-		AllocsPerOp: res.AllocsPerOp(), BytesPerOp: res.AllocedBytesPerOp(), Extra: res.Extra,
-	}, nil
+	slices.SortFunc(runs, func(a, b Measurement) int { return cmp.Compare(a.NsPerOp, b.NsPerOp) })
+	return runs[len(runs)/2], nil
 }
 
 func machine() Machine {

@@ -154,12 +154,20 @@ func scaleToken(i int, clientID string) (*oauthclient.Token, string, error) {
 	}, value.Reveal(), nil
 }
 
-// liveHeap returns the bytes of live heap objects after a collection.
-func liveHeap() uint64 {
+// liveHeap returns the bytes of live heap objects after two collections
+// (the second frees what the first left to finalizers and sync.Pools).
+func liveHeap() int64 {
+	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
+	return int64(m.HeapAlloc) //nolint:gosec // a heap is far below 2^63 bytes
+}
+
+// perRecord returns the heap's growth since before, divided by n, or 0 if
+// it shrank: at a few records, other garbage can outweigh them.
+func perRecord(before int64, n int) float64 {
+	return max(float64(liveHeap()-before)/float64(n), 0)
 }
 
 // sampleIndexes returns the records a scaling case with pick p looks up
@@ -229,7 +237,7 @@ func NewClientSet(ctx context.Context, n int) (*ClientSet, error) {
 	if err := fillClients(ctx, st, 0, n); err != nil {
 		return nil, err
 	}
-	return &ClientSet{Store: st, N: n, HeapPerClient: float64(liveHeap()-before) / float64(n)}, nil
+	return &ClientSet{Store: st, N: n, HeapPerClient: perRecord(before, n)}, nil
 }
 
 // Authenticate returns a benchmark of client authentication
@@ -331,7 +339,7 @@ func NewTokenSet(ctx context.Context, n int) (*TokenSet, error) {
 			return nil, err
 		}
 	}
-	s.HeapPerToken = float64(liveHeap()-before) / float64(n)
+	s.HeapPerToken = perRecord(before, n)
 	if s.srv, err = scaleAuthServer(st); err != nil {
 		return nil, err
 	}

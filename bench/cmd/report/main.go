@@ -2,11 +2,16 @@
 // process and writes their figures, ratios and targets as markdown.
 //
 //	go run ./bench/cmd/report > BENCHMARKS.table.md
+//	go run ./bench/cmd/report -update BENCHMARKS.md,README.md
 //
-// Progress goes to standard error. The run takes about two minutes on two
-// cores: every in-process case runs for -benchtime, every loopback case
-// for -duration (at most 30 s), and filling the largest stores takes
-// some seconds each. It stops with an error after -timeout.
+// With -update it rewrites the parts of the named markdown files between
+// the bench markers (see [bench.Report.Update]) instead.
+//
+// Progress goes to standard error. The run takes about three minutes on
+// two cores: every in-process case runs -count times for -benchtime (the
+// median is kept), every loopback case for -duration (at most 30 s), and
+// filling the largest stores takes some seconds each. It stops with an
+// error after -timeout.
 package main
 
 import (
@@ -38,14 +43,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	duration := fs.Duration("duration", bench.DefaultLoopbackDuration, "how long each loopback case sends requests (at most 30s)")
 	workers := fs.Int("workers", 0, "concurrent requests of the loopback cases (0: 4 per GOMAXPROCS)")
 	sizes := fs.String("sizes", "1000,100000,1000000", "store sizes of the scaling cases, comma-separated")
-	benchtime := fs.Duration("benchtime", time.Second, "how long each in-process case runs")
+	benchtime := fs.Duration("benchtime", time.Second, "how long each run of an in-process case lasts")
+	count := fs.Int("count", 3, "runs of each in-process case; the median is reported")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	out := fs.String("o", "", "write the markdown to this file instead of standard output")
+	update := fs.String("update", "", "comma-separated markdown files whose bench markers to rewrite, instead of writing the markdown")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *duration <= 0 || *duration > bench.MaxLoopbackDuration {
 		return fmt.Errorf("-duration must be in (0, %v]", bench.MaxLoopbackDuration)
+	}
+	if *count < 1 || *count > 20 {
+		return errors.New("-count must be from 1 to 20")
 	}
 	ns, err := parseSizes(*sizes)
 	if err != nil {
@@ -53,6 +63,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		return err
+	}
+	var files []string
+	if *update != "" {
+		for name := range strings.SplitSeq(*update, ",") {
+			name = strings.TrimSpace(name)
+			doc, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(string(doc), bench.TableBegin) && !strings.Contains(string(doc), bench.SummaryBegin) {
+				return fmt.Errorf("%s: %w", name, bench.ErrNoMarkers)
+			}
+			files = append(files, name)
+		}
 	}
 	expired := time.AfterFunc(*timeout, func() {
 		fmt.Fprintf(stderr, "report: gave up after %v\n", *timeout)
@@ -62,22 +86,44 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	r, err := bench.Run(ctx, bench.Config{LoopbackDuration: *duration, Workers: *workers, Sizes: ns, Log: stderr})
+	r, err := bench.Run(ctx, bench.Config{LoopbackDuration: *duration, Workers: *workers, Sizes: ns, Count: *count, Log: stderr})
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return r.WriteMarkdown(stdout)
+	switch {
+	case len(files) > 0:
+		for _, name := range files {
+			if err := updateFile(name, r); err != nil {
+				return err
+			}
+			fmt.Fprintln(stderr, "updated", name)
+		}
+		return nil
+	case *out != "":
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		if err := r.WriteMarkdown(f); err != nil {
+			_ = f.Close()
+			return err
+		}
+		return f.Close()
 	}
-	f, err := os.Create(*out)
+	return r.WriteMarkdown(stdout)
+}
+
+// updateFile rewrites the parts of a markdown file between bench markers.
+func updateFile(name string, r *bench.Report) error {
+	doc, err := os.ReadFile(name)
 	if err != nil {
 		return err
 	}
-	if err := r.WriteMarkdown(f); err != nil {
-		_ = f.Close()
-		return err
+	updated, err := r.Update(string(doc))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	return f.Close()
+	return os.WriteFile(name, []byte(updated), 0o644) //nolint:gosec // a document in the repository
 }
 
 func parseSizes(s string) ([]int, error) {

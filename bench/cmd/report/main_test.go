@@ -42,7 +42,10 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"-duration", "31s"},
 		{"-duration", "0s"},
 		{"-sizes", "many"},
+		{"-count", "0"},
 		{"-no-such-flag"},
+		{"-update", "no-such-file.md"},
+		{"-update", "main.go"},
 	} {
 		var out, errOut bytes.Buffer
 		require.Error(t, run(args, &out, &errOut), "%v", args)
