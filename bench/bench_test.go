@@ -44,27 +44,18 @@ func BenchmarkHandlerParallel(b *testing.B) {
 
 var picks = []bench.Pick{bench.PickHot, bench.PickUniform}
 
+// The scaling benchmarks fill a store once per size, in a sub-benchmark
+// that only runs when the -bench pattern selects it.
+
 func BenchmarkScaleAuthenticate(b *testing.B) {
 	for _, n := range bench.ScaleSizes {
-		set, err := bench.NewClientSet(b.Context(), n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, p := range picks {
-			b.Run("clients="+strconv.Itoa(n)+"/"+p.String(), set.Authenticate(p, false))
-		}
+		b.Run("clients="+strconv.Itoa(n), func(b *testing.B) { benchClients(b, n, false) })
 	}
 }
 
 func BenchmarkScaleIntrospect(b *testing.B) {
 	for _, n := range bench.ScaleSizes {
-		set, err := bench.NewTokenSet(b.Context(), n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, p := range picks {
-			b.Run("tokens="+strconv.Itoa(n)+"/"+p.String(), set.Introspect(p, false))
-		}
+		b.Run("tokens="+strconv.Itoa(n), func(b *testing.B) { benchTokens(b, n, false) })
 	}
 }
 
@@ -72,22 +63,30 @@ func BenchmarkScaleIntrospect(b *testing.B) {
 // quick to build.
 
 func BenchmarkScaleAuthenticateParallel(b *testing.B) {
-	set, err := bench.NewClientSet(b.Context(), 100_000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, p := range picks {
-		b.Run("clients=100000/"+p.String(), set.Authenticate(p, true))
-	}
+	b.Run("clients=100000", func(b *testing.B) { benchClients(b, 100_000, true) })
 }
 
 func BenchmarkScaleIntrospectParallel(b *testing.B) {
-	set, err := bench.NewTokenSet(b.Context(), 100_000)
+	b.Run("tokens=100000", func(b *testing.B) { benchTokens(b, 100_000, true) })
+}
+
+func benchClients(b *testing.B, n int, parallel bool) {
+	set, err := bench.NewClientSet(b.Context(), n)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, p := range picks {
-		b.Run("tokens=100000/"+p.String(), set.Introspect(p, true))
+		b.Run(p.String(), set.Authenticate(p, parallel))
+	}
+}
+
+func benchTokens(b *testing.B, n int, parallel bool) {
+	set, err := bench.NewTokenSet(b.Context(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range picks {
+		b.Run(p.String(), set.Introspect(p, parallel))
 	}
 }
 
