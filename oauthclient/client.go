@@ -114,11 +114,18 @@ func (c *Client) Clone() *Client {
 		return nil
 	}
 	d := *c
-	d.RedirectURIs = cloneSlice(c.RedirectURIs)
+	// The string slices are carved out of one new array, each capped at its
+	// own length, so that appending to one never writes into another: one
+	// allocation where there would be four.
+	var strs []string
+	if n := len(c.RedirectURIs) + len(c.ResponseTypes) + len(c.Contacts) + len(c.APIIDs); n > 0 {
+		strs = make([]string, 0, n)
+	}
+	d.RedirectURIs, strs = cloneInto(strs, c.RedirectURIs)
+	d.ResponseTypes, strs = cloneInto(strs, c.ResponseTypes)
+	d.Contacts, strs = cloneInto(strs, c.Contacts)
+	d.APIIDs, _ = cloneInto(strs, c.APIIDs)
 	d.GrantTypes = cloneSlice(c.GrantTypes)
-	d.ResponseTypes = cloneSlice(c.ResponseTypes)
-	d.Contacts = cloneSlice(c.Contacts)
-	d.APIIDs = cloneSlice(c.APIIDs)
 	d.Secrets = cloneSlice(c.Secrets)
 	if c.Extra != nil {
 		d.Extra = make(map[string]json.RawMessage, len(c.Extra))
@@ -134,6 +141,18 @@ func cloneSlice[S ~[]E, E any](s S) S {
 		return nil
 	}
 	return append(S(make([]E, 0, len(s))), s...)
+}
+
+// cloneInto appends s to buf, whose capacity must have room for it, and
+// returns the copy, capped at its length, and buf. A nil s stays nil and an
+// empty one empty, as cloneSlice keeps them.
+func cloneInto(buf, s []string) (clone, rest []string) {
+	if len(s) == 0 {
+		return s[:0:0], buf
+	}
+	start := len(buf)
+	buf = append(buf, s...)
+	return buf[start:len(buf):len(buf)], buf
 }
 
 // Secret is one of a client's secrets as stored: an ID, the hash (a

@@ -145,10 +145,7 @@ func splitLoopback(s string, localhost bool) (host, rest string, ok bool) {
 		return "", "", false
 	}
 	s = s[len(prefix):]
-	end := strings.IndexAny(s, "/?#")
-	if end < 0 {
-		end = len(s)
-	}
+	end := authorityEnd(s)
 	authority, rest := s[:end], s[end:]
 	host, port := authority, ""
 	if strings.HasPrefix(authority, "[") {
@@ -172,6 +169,19 @@ func splitLoopback(s string, localhost bool) (host, rest string, ok bool) {
 		return "", "", false
 	}
 	return host, rest, true
+}
+
+// authorityEnd returns the index of the first '/', '?' or '#' in s, or
+// len(s): where the authority of a URI ends once its "scheme://" is cut.
+// A loop over the bytes, where strings.IndexAny would build a set of the
+// three on every call.
+func authorityEnd(s string) int {
+	for i := range len(s) {
+		if c := s[i]; c == '/' || c == '?' || c == '#' {
+			return i
+		}
+	}
+	return len(s)
 }
 
 // isLoopbackIPv4 reports whether s is a dotted-decimal IPv4 address in
@@ -292,9 +302,7 @@ func (p RedirectPolicy) check(raw string) string {
 	authority, rest := "", afterScheme
 	if hasAuthority {
 		authority = afterScheme[2:]
-		if i := strings.IndexAny(authority, "/?#"); i >= 0 {
-			authority = authority[:i]
-		}
+		authority = authority[:authorityEnd(authority)]
 		rest = afterScheme[2+len(authority):]
 	}
 
