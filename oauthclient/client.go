@@ -114,14 +114,17 @@ func (c *Client) Clone() *Client {
 		return nil
 	}
 	d := *c
-	// The string slices are carved out of one new array, each capped at its
-	// own length, so that appending to one never writes into another: one
-	// allocation where there would be four.
+	d.RedirectURIs = cloneSlice(c.RedirectURIs)
+	// The short string lists are carved out of one new array, each capped
+	// at its own length, so that appending to one never writes into
+	// another: one allocation where there would be three. RedirectURIs
+	// keeps an array of its own, so that a store which keeps a clone but
+	// replaces the short lists by copies it shares among clients does not
+	// keep the whole array alive for it.
 	var strs []string
-	if n := len(c.RedirectURIs) + len(c.ResponseTypes) + len(c.Contacts) + len(c.APIIDs); n > 0 {
+	if n := len(c.ResponseTypes) + len(c.Contacts) + len(c.APIIDs); n > 0 {
 		strs = make([]string, 0, n)
 	}
-	d.RedirectURIs, strs = cloneInto(strs, c.RedirectURIs)
 	d.ResponseTypes, strs = cloneInto(strs, c.ResponseTypes)
 	d.Contacts, strs = cloneInto(strs, c.Contacts)
 	d.APIIDs, _ = cloneInto(strs, c.APIIDs)
