@@ -3,26 +3,24 @@ package memory
 import (
 	"context"
 	"hash/maphash"
-	"strconv"
 	"strings"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
-// A stored client is an *oauthclient.Client of the store's own, never
-// handed out. It carries nothing else, so that it takes no more than a
-// Client: its owner is found by DeveloperID, and its tokens hang off a
-// tokenList that exists only while it has tokens.
+// A stored client is a clientRec (see clientrec.go), never handed out. Its
+// owner is found by its developerID, and its tokens hang off a tokenList
+// that exists only while it has tokens.
 
-func cmpClients(a, b *oauthclient.Client) int {
-	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+func cmpClients(a, b *clientRec) int {
+	if c := a.createdAt.Compare(b.createdAt); c != 0 {
 		return c
 	}
-	return strings.Compare(a.ID, b.ID)
+	return strings.Compare(a.id(), b.id())
 }
 
-func (s *Store) client(id string) *oauthclient.Client {
-	return s.clients.lookup(maphash.String(s.seed, id), func(c *oauthclient.Client) bool { return c.ID == id })
+func (s *Store) client(id string) *clientRec {
+	return s.clients.lookup(maphash.String(s.seed, id), func(c *clientRec) bool { return c.id() == id })
 }
 
 // GetClient returns the client with that ID, or ErrNotFound.
@@ -32,7 +30,7 @@ func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, 
 		if c == nil {
 			return nil, notFound("client", id)
 		}
-		return c.Clone(), nil
+		return c.client(), nil
 	})
 }
 
@@ -44,7 +42,7 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 		if s.client(c.ID) != nil {
 			return duplicate("client", c.ID)
 		}
-		stored, dev, err := s.copyClient(c)
+		stored, dev, err := s.encodeClient(c)
 		if err != nil {
 			return err
 		}
@@ -54,26 +52,22 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 	})
 }
 
-// copyClient returns the copy of c to store, and its owner.
-func (s *Store) copyClient(c *oauthclient.Client) (*oauthclient.Client, *devRec, error) {
+// encodeClient returns the record of c to store, and its owner.
+func (s *Store) encodeClient(c *oauthclient.Client) (*clientRec, *devRec, error) {
 	var dev *devRec
+	developerID := ""
 	if c.DeveloperID != "" {
 		if dev = s.devs[c.DeveloperID]; dev == nil {
 			return nil, nil, notFound("developer", c.DeveloperID)
 		}
+		developerID = dev.ID // one string for all the developer's clients
 	}
-	stored := c.Clone()
-	if dev != nil {
-		stored.DeveloperID = dev.ID // one string for all the developer's clients
-	}
-	stored.GrantTypes = s.grantTypes.intern(stored.GrantTypes)
-	stored.ResponseTypes = s.stringSets.intern(stored.ResponseTypes)
-	stored.APIIDs = s.stringSets.intern(stored.APIIDs)
-	return stored, dev, nil
+	rec, err := newClientRec(c, developerID)
+	return rec, dev, err
 }
 
 // indexClient adds c to the client orders.
-func (s *Store) indexClient(c *oauthclient.Client, dev *devRec) {
+func (s *Store) indexClient(c *clientRec, dev *devRec) {
 	s.clientOrder = insertSorted(s.clientOrder, c, cmpClients)
 	if dev != nil {
 		dev.clients = insertSorted(dev.clients, c, cmpClients)
@@ -81,9 +75,9 @@ func (s *Store) indexClient(c *oauthclient.Client, dev *devRec) {
 }
 
 // unindexClient removes c from the client orders.
-func (s *Store) unindexClient(c *oauthclient.Client) {
+func (s *Store) unindexClient(c *clientRec) {
 	s.clientOrder = removeSorted(s.clientOrder, c, cmpClients)
-	if dev := s.devs[c.DeveloperID]; dev != nil {
+	if dev := s.devs[c.developerID]; dev != nil {
 		dev.clients = removeSorted(dev.clients, c, cmpClients)
 	}
 }
@@ -100,14 +94,14 @@ func (s *Store) UpdateClient(ctx context.Context, c *oauthclient.Client, opts oa
 		if stored == nil {
 			return notFound("client", c.ID)
 		}
-		if stored.Version != c.Version {
-			return conflict("client", c.ID, stored.Version, c.Version)
+		if stored.version != c.Version {
+			return conflict("client", c.ID, stored.version, c.Version)
 		}
-		updated, dev, err := s.copyClient(c)
+		updated, dev, err := s.encodeClient(c)
 		if err != nil {
 			return err
 		}
-		updated.Version++
+		updated.version++
 		s.unindexClient(stored)
 		*stored = *updated // in place: the client's tokenList points at it
 		s.indexClient(stored, dev)
@@ -147,45 +141,11 @@ func (s *Store) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]
 				all = dev.clients
 			}
 		}
-		out := page(all, f.Offset, f.Limit)
-		for i, c := range out {
-			out[i] = c.Clone()
+		recs := page(all, f.Offset, f.Limit)
+		out := make([]*oauthclient.Client, len(recs))
+		for i, c := range recs {
+			out[i] = c.client()
 		}
 		return out, nil
 	})
-}
-
-// maxShared bounds the distinct slices a sharedSlices keeps.
-const maxShared = 1024
-
-// sharedSlices keeps one copy of the small slices many clients have alike
-// (grant types, response types, API IDs), so that stored clients share
-// it. Stored clients are never handed out, only cloned, so a shared slice
-// is never changed.
-type sharedSlices[S ~[]E, E ~string] struct {
-	m map[string]S
-}
-
-// intern returns the kept slice equal to s, keeping s if there is none.
-func (sh *sharedSlices[S, E]) intern(s S) S {
-	if len(s) == 0 {
-		return s
-	}
-	var buf [128]byte
-	key := buf[:0]
-	for _, e := range s {
-		key = strconv.AppendInt(key, int64(len(e)), 10)
-		key = append(key, ':')
-		key = append(key, e...)
-	}
-	if kept, ok := sh.m[string(key)]; ok {
-		return kept
-	}
-	if sh.m == nil {
-		sh.m = make(map[string]S)
-	}
-	if len(sh.m) < maxShared {
-		sh.m[string(key)] = s
-	}
-	return s
 }

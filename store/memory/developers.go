@@ -14,8 +14,8 @@ import (
 // devRec is a stored developer with their clients.
 type devRec struct {
 	portal.Developer
-	email   string                // the folded email: the key in Store.emails
-	clients []*oauthclient.Client // by CreatedAt, then ID
+	email   string       // the folded email: the key in Store.emails
+	clients []*clientRec // by CreatedAt, then ID
 }
 
 func cmpDevs(a, b *devRec) int {
@@ -158,12 +158,12 @@ func (s *Store) DeactivateDeveloper(ctx context.Context, id string, at time.Time
 		rec.UpdatedAt = at
 		rec.Version++
 		for _, c := range rec.clients {
-			if c.Status == oauthclient.StatusActive || c.Status == oauthclient.StatusPending {
-				c.Status = oauthclient.StatusDisabled
-				c.UpdatedAt = at
-				c.Version++
+			if c.status == oauthclient.StatusActive || c.status == oauthclient.StatusPending {
+				c.status = oauthclient.StatusDisabled
+				c.updatedAt = at
+				c.version++
 			}
-			s.deleteClientTokens(c.ID)
+			s.deleteClientTokens(c.id())
 		}
 		return nil
 	})

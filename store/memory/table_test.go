@@ -101,16 +101,16 @@ func canonicalKeyOf(h string) [32]byte {
 func TestTokenEncoding(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 3, 1, 9, 0, 0, 123456789, time.UTC)
-	l := &tokenList{client: &oauthclient.Client{ID: "client-1"}}
+	l := &tokenList{client: &clientRec{enc: "client-1", idLen: 8}}
 	tests := map[string]*oauthclient.Token{
-		"access token":  {Hash: oauthclient.HashToken("a"), Kind: oauthclient.KindAccessToken, ClientID: l.client.ID, GrantID: "g", Subject: "sub", PolicyID: "p", Scope: "read write", IssuedAt: now, ExpiresAt: now.Add(time.Hour)},
-		"empty strings": {Hash: oauthclient.HashToken("b"), Kind: oauthclient.KindRefreshToken, ClientID: l.client.ID, IssuedAt: now, ExpiresAt: now, Consumed: true},
-		"code": {Hash: oauthclient.HashToken("c"), Kind: oauthclient.KindAuthorizationCode, ClientID: l.client.ID, GrantID: "g", Scope: "x", IssuedAt: now, ExpiresAt: now.Add(time.Minute),
+		"access token":  {Hash: oauthclient.HashToken("a"), Kind: oauthclient.KindAccessToken, ClientID: l.client.id(), GrantID: "g", Subject: "sub", PolicyID: "p", Scope: "read write", IssuedAt: now, ExpiresAt: now.Add(time.Hour)},
+		"empty strings": {Hash: oauthclient.HashToken("b"), Kind: oauthclient.KindRefreshToken, ClientID: l.client.id(), IssuedAt: now, ExpiresAt: now, Consumed: true},
+		"code": {Hash: oauthclient.HashToken("c"), Kind: oauthclient.KindAuthorizationCode, ClientID: l.client.id(), GrantID: "g", Scope: "x", IssuedAt: now, ExpiresAt: now.Add(time.Minute),
 			Code: &oauthclient.CodeDetails{RedirectURI: "https://a.example/cb", CodeChallenge: "abc", CodeChallengeMethod: "S256"}},
-		"unknown kind and hash form": {Hash: "not-a-hash", Kind: "device_code", ClientID: l.client.ID, Subject: "ünïcødé", IssuedAt: now, ExpiresAt: now},
-		"zero times":                 {Hash: oauthclient.HashToken("d"), Kind: oauthclient.KindAccessToken, ClientID: l.client.ID},
-		"times beyond nanoseconds":   {Hash: oauthclient.HashToken("e"), ClientID: l.client.ID, IssuedAt: time.Date(1200, 1, 1, 0, 0, 0, 0, time.UTC), ExpiresAt: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)},
-		"times in another zone":      {Hash: oauthclient.HashToken("f"), ClientID: l.client.ID, IssuedAt: now.In(time.FixedZone("X", 3600)), ExpiresAt: now.Add(time.Second)},
+		"unknown kind and hash form": {Hash: "not-a-hash", Kind: "device_code", ClientID: l.client.id(), Subject: "ünïcødé", IssuedAt: now, ExpiresAt: now},
+		"zero times":                 {Hash: oauthclient.HashToken("d"), Kind: oauthclient.KindAccessToken, ClientID: l.client.id()},
+		"times beyond nanoseconds":   {Hash: oauthclient.HashToken("e"), ClientID: l.client.id(), IssuedAt: time.Date(1200, 1, 1, 0, 0, 0, 0, time.UTC), ExpiresAt: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)},
+		"times in another zone":      {Hash: oauthclient.HashToken("f"), ClientID: l.client.id(), IssuedAt: now.In(time.FixedZone("X", 3600)), ExpiresAt: now.Add(time.Second)},
 	}
 	for name, tok := range tests {
 		t.Run(name, func(t *testing.T) {

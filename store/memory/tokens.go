@@ -48,7 +48,7 @@ type token struct {
 // tokenList holds a client's tokens, by IssuedAt, then hash. It exists
 // while the client has tokens.
 type tokenList struct {
-	client      *oauthclient.Client
+	client      *clientRec
 	first, last *token
 }
 
@@ -168,7 +168,7 @@ func (n *token) export(hash string) *oauthclient.Token {
 	t := &oauthclient.Token{
 		Hash:     hash,
 		Kind:     kinds[n.kind],
-		ClientID: n.list.client.ID,
+		ClientID: n.list.client.id(),
 		GrantID:  n.attrs[:n.glen],
 		Subject:  n.attrs[n.glen:s],
 		PolicyID: n.attrs[s:p],
@@ -244,14 +244,14 @@ func (s *Store) grantHash(clientID, grantID string) uint64 {
 
 // grant returns the first token of the client's grant, or nil.
 func (s *Store) grant(l *tokenList, grantID string) *token {
-	return s.grants.lookup(s.grantHash(l.client.ID, grantID), func(n *token) bool {
+	return s.grants.lookup(s.grantHash(l.client.id(), grantID), func(n *token) bool {
 		return n.list == l && n.grantID() == grantID
 	})
 }
 
 // tokenList returns the client's tokens, or nil if it has none.
 func (s *Store) tokenList(clientID string) *tokenList {
-	return s.lists.lookup(maphash.String(s.seed, clientID), func(l *tokenList) bool { return l.client.ID == clientID })
+	return s.lists.lookup(maphash.String(s.seed, clientID), func(l *tokenList) bool { return l.client.id() == clientID })
 }
 
 // CreateToken stores a copy of t. It returns ErrDuplicate if a token has
