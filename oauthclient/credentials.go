@@ -90,6 +90,24 @@ func CredentialsFromRequest(r *http.Request) (Credentials, error) {
 	}
 }
 
+// basicStackBytes is the longest Basic payload decoded on the stack;
+// longer ones take the allocating path.
+const basicStackBytes = 256
+
+// basicDecode decodes standard padded base64, as base64.StdEncoding's
+// DecodeString does, into one new string: for payloads of up to
+// basicStackBytes the bytes are decoded on the stack, so that the string
+// is the only allocation.
+func basicDecode(payload string) (string, bool) {
+	if len(payload) > basicStackBytes {
+		raw, err := base64.StdEncoding.DecodeString(payload)
+		return string(raw), err == nil
+	}
+	var src, dst [basicStackBytes]byte
+	n, err := base64.StdEncoding.Decode(dst[:], src[:copy(src[:], payload)])
+	return string(dst[:n]), err == nil
+}
+
 // parseBasicAuth parses the value of an Authorization header carrying
 // client_secret_basic credentials: "Basic " and the base64 of the
 // form-urlencoded client ID, a colon and the form-urlencoded secret. Errors
@@ -99,11 +117,11 @@ func parseBasicAuth(header string) (id, secret string, err error) {
 	if !strings.EqualFold(scheme, "Basic") {
 		return "", "", credError(CodeInvalidClient, credFieldAuthorization, "unsupported authentication scheme")
 	}
-	raw, decErr := base64.StdEncoding.DecodeString(strings.Trim(payload, " "))
-	if decErr != nil {
+	decoded, ok := basicDecode(strings.Trim(payload, " "))
+	if !ok {
 		return "", "", credError(CodeInvalidRequest, credFieldAuthorization, "credentials are not valid base64")
 	}
-	rawID, rawSecret, ok := strings.Cut(string(raw), ":")
+	rawID, rawSecret, ok := strings.Cut(decoded, ":")
 	if !ok {
 		return "", "", credError(CodeInvalidRequest, credFieldAuthorization, "credentials lack the colon between client ID and secret")
 	}
