@@ -10,8 +10,8 @@ import (
 )
 
 // clientRec is a stored client. Its strings and lists are encoded in one
-// string, enc, so that a stored client is three heap objects (the record,
-// enc and the secrets) with few pointers, where an oauthclient.Client with
+// string, enc, so that a stored client is two heap objects (the record,
+// with its secret if it has one, and enc) with few pointers, where an oauthclient.Client with
 // its strings and slices is a dozen objects and some thirty pointers: at a
 // million clients, the garbage collector's marking of the store is what
 // made each authentication slower, and this makes it a fraction. The
@@ -22,7 +22,8 @@ type clientRec struct {
 	idLen uint32
 
 	developerID string               // the developer's own ID string, shared
-	secrets     []oauthclient.Secret // their strings point into enc
+	secrets     []oauthclient.Secret // their strings point into enc; one secret is in inline
+	inline      [1]oauthclient.Secret
 	status      oauthclient.Status
 	createdAt   time.Time
 	updatedAt   time.Time
@@ -30,6 +31,16 @@ type clientRec struct {
 }
 
 func (r *clientRec) id() string { return r.enc[:r.idLen] }
+
+// set makes r a copy of from, its secrets in its own inline array if
+// from's are in from's: a record whose secrets pointed into another would
+// keep that one alive.
+func (r *clientRec) set(from *clientRec) {
+	*r = *from
+	if len(from.secrets) > 0 && &from.secrets[0] == &from.inline[0] {
+		r.secrets = r.inline[:len(from.secrets):len(r.inline)]
+	}
+}
 
 // The encoding, after the ID: six counts, each 0 for a nil list or map and
 // n+1 for n entries (RedirectURIs, ResponseTypes, Contacts, APIIDs,
@@ -76,8 +87,13 @@ func newClientRec(c *oauthclient.Client, developerID string) (*clientRec, error)
 		developerID: developerID, status: c.Status, createdAt: c.CreatedAt, updatedAt: c.UpdatedAt, version: c.Version,
 	}
 	if c.Secrets != nil {
-		r.secrets = make([]oauthclient.Secret, len(c.Secrets))
-		copy(r.secrets, c.Secrets)
+		// One secret, the common case, lives in the record: one heap
+		// object less per client for the collector to mark.
+		r.secrets = r.inline[:0:1]
+		if len(c.Secrets) > len(r.inline) {
+			r.secrets = make([]oauthclient.Secret, 0, len(c.Secrets))
+		}
+		r.secrets = append(r.secrets, c.Secrets...)
 		d := r.decoder()
 		d.skipCounts()
 		d.skip(len(strs) - 3*len(c.Secrets))

@@ -104,6 +104,35 @@ func TestClientRecSecretsShareEnc(t *testing.T) {
 	}
 }
 
+// TestClientRecSet: a record updated in place keeps its secrets in its own
+// inline array, not in the record it was copied from.
+func TestClientRecSet(t *testing.T) {
+	t.Parallel()
+	for name, c := range recTestClients() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			from, err := newClientRec(c, c.DeveloperID)
+			require.NoError(t, err)
+			var r clientRec
+			r.set(from)
+			assert.Equal(t, c, r.client())
+			if len(r.secrets) > 0 {
+				inline := len(c.Secrets) == 1
+				assert.Equal(t, inline, &r.secrets[0] == &r.inline[0], "one secret lives inline")
+				assert.Equal(t, inline, &r.secrets[0] != &from.secrets[0], "inline secrets are the record's own")
+			}
+		})
+	}
+	one := recTestClients()["full"]
+	one.Secrets = one.Secrets[:1]
+	from, err := newClientRec(one, "")
+	require.NoError(t, err)
+	var r clientRec
+	r.set(from)
+	assert.Same(t, &r.inline[0], &r.secrets[0])
+	assert.Equal(t, one.Secrets, r.client().Secrets)
+}
+
 func FuzzClientRec(f *testing.F) {
 	for _, c := range recTestClients() {
 		var secret, extraKey string

@@ -103,7 +103,7 @@ func (s *Store) UpdateClient(ctx context.Context, c *oauthclient.Client, opts oa
 		}
 		updated.version++
 		s.unindexClient(stored)
-		*stored = *updated // in place: the client's tokenList points at it
+		stored.set(updated) // in place: the client's tokenList points at it
 		s.indexClient(stored, dev)
 		if opts.RevokeTokens {
 			s.deleteClientTokens(c.ID)
