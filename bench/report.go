@@ -29,7 +29,7 @@ type Config struct {
 	// Sizes are the store sizes of the scaling cases; nil: ScaleSizes.
 	Sizes []int
 	// Count is how many times each in-process case runs; the report
-	// keeps the run with the median time per operation. Zero: 3.
+	// keeps the run with the median time per operation. Zero: 5.
 	Count int
 	// Log receives a line as each case starts; nil: none.
 	Log io.Writer
@@ -111,7 +111,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	count := cfg.Count
 	if count <= 0 {
-		count = 3
+		count = 5
 	}
 	measure := func(name string, f func(*testing.B)) (Measurement, error) { return measureMedian(name, f, count) }
 	r := &Report{Started: time.Now(), Machine: machine(), Count: count, BenchTime: "1s"}

@@ -44,7 +44,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 0, "concurrent requests of the loopback cases (0: 4 per GOMAXPROCS)")
 	sizes := fs.String("sizes", "1000,100000,1000000", "store sizes of the scaling cases, comma-separated")
 	benchtime := fs.Duration("benchtime", time.Second, "how long each run of an in-process case lasts")
-	count := fs.Int("count", 3, "runs of each in-process case; the median is reported")
+	count := fs.Int("count", 5, "runs of each in-process case; the median is reported")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	out := fs.String("o", "", "write the markdown to this file instead of standard output")
 	update := fs.String("update", "", "comma-separated markdown files whose bench markers to rewrite, instead of writing the markdown")
