@@ -161,12 +161,19 @@ func quoteSafe(s string) string { return errorText(s) }
 
 // writeJSON writes v as the JSON body with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
+	var body []byte
+	if a, ok := v.(jsonAppender); ok {
+		body = a.appendJSON(make([]byte, 0, 256))
+	} else {
+		var err error
+		if body, err = json.Marshal(v); err != nil {
+			status, body = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
+		}
 	}
-	w.Header()["Content-Type"] = valueJSON
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
+	body = append(body, '\n')
+	hdr := w.Header()
+	hdr["Content-Type"] = valueJSON
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
-	_, _ = w.Write(append(body, '\n'))
+	_, _ = w.Write(body)
 }
