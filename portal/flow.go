@@ -161,6 +161,11 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 		out.RegistrationToken = plain
 	}
 	if err := s.store.CreateClient(ctx, c); err != nil {
+		if errors.Is(err, ErrConflict) {
+			// The store refuses a client of an inactive developer: the
+			// developer was deactivated since activeDeveloper read it.
+			return nil, newError(ErrDeveloperInactive, "developer_id", "the developer account is inactive")
+		}
 		return nil, err
 	}
 	s.emit(ctx, Event{

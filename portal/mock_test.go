@@ -90,6 +90,20 @@ func TestCreateClientOneAtomicWrite(t *testing.T) {
 	}
 }
 
+// TestCreateClientDeveloperDeactivatedMeanwhile: the store refuses the
+// client of a developer deactivated between the service's read and its
+// write (ErrConflict); the caller learns the developer is inactive.
+func TestCreateClientDeveloperDeactivatedMeanwhile(t *testing.T) {
+	t.Parallel()
+	svc, m, rec := mockService(t)
+	expectCatalogue(m)
+	m.EXPECT().CreateClient(gomock.Any(), gomock.Any()).Return(fmt.Errorf("store: developer inactive: %w", portal.ErrConflict))
+	nc, err := svc.CreateClient(t.Context(), "dev-1", request())
+	require.ErrorIs(t, err, portal.ErrDeveloperInactive)
+	assert.Nil(t, nc)
+	assert.Empty(t, rec.Events())
+}
+
 // TestCreateClientReadFailures: a store failure at any read before the
 // write surfaces as the error and nothing is written.
 func TestCreateClientReadFailures(t *testing.T) {

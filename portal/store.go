@@ -104,6 +104,12 @@ type CatalogueStore interface {
 // Store is everything the portal service needs: clients and tokens
 // (oauthclient.Store), developers and the catalogue. store/memory and
 // store/postgres implement it; storetest checks an implementation.
+//
+// In a Store, CreateClient also returns ErrConflict, storing nothing, when
+// c.DeveloperID names an inactive developer, and checks that in the same
+// atomic step as the insert: a client created while its developer is
+// being deactivated is either refused or disabled by the deactivation,
+// never left active.
 type Store interface {
 	oauthclient.Store
 	DeveloperStore

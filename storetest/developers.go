@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -194,11 +195,11 @@ var developerTests = []test{
 		assertTokensExist(t, s, kept...)
 	}},
 	{"DeactivateDeveloper changes nothing for an inactive developer", func(t *testing.T, s portal.Store) {
-		d := newDeveloper(at(1))
-		d.Status = portal.DeveloperInactive
-		require.NoError(t, s.CreateDeveloper(t.Context(), d))
+		d := createDeveloper(t, s, at(1))
 		c := createClient(t, s, d.ID, at(2))
 		tok := createToken(t, s, newToken(c.ID, newID(), at(3)))
+		d.Status = portal.DeveloperInactive // set inactive without DeactivateDeveloper's cascade
+		require.NoError(t, s.UpdateDeveloper(t.Context(), d))
 		require.NoError(t, s.DeactivateDeveloper(t.Context(), d.ID, at(100)))
 		assertDeveloper(t, d, storedDeveloper(t, s, d.ID))
 		assertClient(t, c, storedClient(t, s, c.ID))
@@ -213,5 +214,36 @@ var developerTests = []test{
 	{"DeactivateDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
 		createDeveloper(t, s, at(1))
 		require.ErrorIs(t, s.DeactivateDeveloper(t.Context(), newID(), at(100)), oauthclient.ErrNotFound)
+	}},
+	{"CreateClient returns ErrConflict for an inactive developer and stores nothing", func(t *testing.T, s portal.Store) {
+		d := createDeveloper(t, s, at(1))
+		require.NoError(t, s.DeactivateDeveloper(t.Context(), d.ID, at(2)))
+		c := newClient(d.ID, at(3))
+		require.ErrorIs(t, s.CreateClient(t.Context(), c), oauthclient.ErrConflict)
+		_, err := s.GetClient(t.Context(), c.ID)
+		require.ErrorIs(t, err, oauthclient.ErrNotFound)
+		list, err := s.ListClients(t.Context(), oauthclient.ClientFilter{DeveloperID: d.ID})
+		require.NoError(t, err)
+		assert.Empty(t, list)
+	}},
+	{"CreateClient racing DeactivateDeveloper never leaves an active client", func(t *testing.T, s portal.Store) {
+		for round := range 20 {
+			d := createDeveloper(t, s, at(round))
+			c := newClient(d.ID, at(round+1))
+			var createErr, deactivateErr error
+			var wg sync.WaitGroup
+			wg.Go(func() { createErr = s.CreateClient(t.Context(), c) })
+			wg.Go(func() { deactivateErr = s.DeactivateDeveloper(t.Context(), d.ID, at(round+2)) })
+			wg.Wait()
+			require.NoError(t, deactivateErr)
+			if createErr != nil {
+				require.ErrorIs(t, createErr, oauthclient.ErrConflict, "round %d", round)
+				_, err := s.GetClient(t.Context(), c.ID)
+				require.ErrorIs(t, err, oauthclient.ErrNotFound, "round %d: a refused client is not stored", round)
+				continue
+			}
+			got := storedClient(t, s, c.ID)
+			require.Equal(t, oauthclient.StatusDisabled, got.Status, "round %d: the deactivation disabled the new client", round)
+		}
 	}},
 }

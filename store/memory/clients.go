@@ -2,10 +2,12 @@ package memory
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
 	"strings"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
 )
 
 // A stored client is a clientRec (see clientrec.go), never handed out. Its
@@ -45,6 +47,9 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 		stored, dev, err := s.encodeClient(c)
 		if err != nil {
 			return err
+		}
+		if dev != nil && dev.Status != portal.DeveloperActive {
+			return fmt.Errorf("memory: client %q: developer %q is %s: %w", c.ID, dev.ID, dev.Status, oauthclient.ErrConflict)
 		}
 		s.clients.insert(stored)
 		s.indexClient(stored, dev)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/portal"
 )
 
 // clientColumns are the clients table's columns in the order of clientArgs
@@ -25,11 +27,23 @@ var clientColumns = []string{
 	"registration_token_hash", "created_at", "updated_at", "version",
 }
 
+// clientDeveloperArg is the placeholder number of developer_id in
+// clientColumns order.
+const clientDeveloperArg = 2
+
 // SQL built once from clientColumns.
 var (
-	// sqlInsertClient inserts a client row ($1..$24 in clientColumns order).
-	sqlInsertClient = "INSERT INTO clients (" + strings.Join(clientColumns, ", ") +
-		") VALUES (" + placeholders(1, len(clientColumns)) + ")"
+	// sqlInsertClient inserts a client row ($1..$24 in clientColumns order)
+	// unless its developer is inactive, in which case it inserts nothing.
+	// The developer's row is locked FOR SHARE, so that a concurrent
+	// DeactivateDeveloper either waits for this insert and then disables
+	// the client, or commits first and the insert, re-reading the row,
+	// inserts nothing. A developer that does not exist passes the check and
+	// fails the foreign key (ErrNotFound).
+	sqlInsertClient = "WITH dev AS (SELECT status FROM developers WHERE id = $" + strconv.Itoa(clientDeveloperArg) +
+		" FOR SHARE) INSERT INTO clients (" + strings.Join(clientColumns, ", ") +
+		") SELECT " + placeholders(1, len(clientColumns)) +
+		" WHERE NOT EXISTS (SELECT 1 FROM dev WHERE status <> '" + string(portal.DeveloperActive) + "')"
 
 	// sqlUpdateClient replaces the row whose id is $1 and version is $24
 	// (the other columns as in clientColumns, version incremented) and
@@ -245,7 +259,20 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 	var b pgx.Batch
 	b.Queue(sqlInsertClient, args...)
 	queueSecrets(&b, c)
-	return wrapErr(ctx, op, s.pool.SendBatch(ctx, &b).Close())
+	br := s.pool.SendBatch(ctx, &b)
+	tag, err := br.Exec()
+	if err == nil && tag.RowsAffected() == 0 {
+		// The developer is inactive. The secrets that follow in the batch
+		// fail their foreign key, which rolls the implicit transaction
+		// back; there is nothing to commit either way.
+		_ = br.Close()
+		return fmt.Errorf("postgres: %s: developer %q is inactive: %w", op, c.DeveloperID, oauthclient.ErrConflict)
+	}
+	if err != nil {
+		_ = br.Close()
+		return wrapErr(ctx, op, err)
+	}
+	return wrapErr(ctx, op, br.Close())
 }
 
 // UpdateClient replaces the client and its secrets if the stored version is
