@@ -35,24 +35,53 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestGatewayDemo(t *testing.T) {
-	t.Parallel()
+// gateway is a gateway started by startGateway.
+type gateway struct {
+	base string     // its URL
+	out  syncBuffer // what it printed
+	stop func()     // sends the signal and waits for a graceful stop
+}
+
+// startGateway runs the gateway with args on a loopback port until stop
+// is called or t ends.
+func startGateway(t *testing.T, args ...string) *gateway {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	var out syncBuffer
+	g := &gateway{}
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, &out, func(addr string) { ready <- addr }) }()
-	var base string
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &g.out, func(addr string) { ready <- addr })
+	}()
 	select {
 	case addr := <-ready:
-		base = "http://" + addr
+		g.base = "http://" + addr
 	case err := <-done:
-		t.Fatalf("the gateway stopped: %v\n%s", err, out.String())
-	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatalf("the gateway stopped: %v\n%s", err, g.out.String())
+	case <-time.After(20 * time.Second):
+		cancel()
 		t.Fatal("the gateway did not start")
 	}
+	g.stop = func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err, "a signal stops the gateway gracefully")
+		case <-time.After(15 * time.Second):
+			t.Fatal("the gateway did not stop")
+		}
+	}
+	return g
+}
 
-	printed := out.String()
+func TestGatewayDemo(t *testing.T) {
+	t.Parallel()
+	g := startGateway(t)
+	base := g.base
+
+	printed := g.out.String()
 	id := regexp.MustCompile(`client_id:\s+(\S+)`).FindStringSubmatch(printed)
 	secret := regexp.MustCompile(`client_secret:\s+(\S+)`).FindStringSubmatch(printed)
 	require.Len(t, id, 2, printed)
@@ -99,14 +128,7 @@ func TestGatewayDemo(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	status, _ = callAPI(tok.AccessToken)
 	assert.Equal(t, http.StatusUnauthorized, status)
-
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err, "a signal stops the gateway gracefully")
-	case <-time.After(15 * time.Second):
-		t.Fatal("the gateway did not stop")
-	}
+	g.stop()
 }
 
 func TestGatewayFlags(t *testing.T) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -51,26 +50,11 @@ func TestGatewayOnPostgres(t *testing.T) {
 		PolicyID: nc.Client.PolicyID, IssuedAt: now, ExpiresAt: now.Add(time.Hour),
 	}))
 
-	runCtx, stop := context.WithCancel(ctx)
-	var out syncBuffer
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(runCtx, []string{"-addr", "127.0.0.1:0", "-api", "payments", "-postgres", dsn}, &out, func(addr string) { ready <- addr })
-	}()
-	var base string
-	select {
-	case addr := <-ready:
-		base = "http://" + addr
-	case err := <-done:
-		t.Fatalf("the gateway stopped: %v\n%s", err, out.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("the gateway did not start")
-	}
-	assert.NotContains(t, out.String(), "demo client", "no demo is seeded on a shared database")
+	g := startGateway(t, "-api", "payments", "-postgres", dsn)
+	assert.NotContains(t, g.out.String(), "demo client", "no demo is seeded on a shared database")
 
 	call := func() int {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/hello", nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.base+"/hello", nil)
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+token.Reveal())
 		resp, err := http.DefaultClient.Do(req)
@@ -85,11 +69,5 @@ func TestGatewayOnPostgres(t *testing.T) {
 	require.Equal(t, 1, n)
 	assert.Equal(t, http.StatusUnauthorized, call(), "revoked on the portal's node, refused by the gateway at once")
 
-	stop()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("the gateway did not stop")
-	}
+	g.stop()
 }
