@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portaloauth/portaloauth/examples/e2e"
 	"github.com/portaloauth/portaloauth/examples/portal/authserver"
+	"github.com/portaloauth/portaloauth/internal/loadgen"
 )
 
 // basicAuth is the client_secret_basic header of the client.
@@ -92,7 +92,7 @@ func BenchmarkLoopbackClientCredentials(b *testing.B) {
 	f := newFixture(b, withServer)
 	f.clock.tick = time.Microsecond
 	auth, body, target := basicAuth(f.conf), "grant_type=client_credentials&scope=read", f.issuer+authserver.PathToken
-	cfg := e2e.LoopbackConfig{
+	cfg := loadgen.Config{
 		Duration: 200 * time.Millisecond,
 		NewRequest: func(ctx context.Context) (*http.Request, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
@@ -104,10 +104,10 @@ func BenchmarkLoopbackClientCredentials(b *testing.B) {
 			return req, nil
 		},
 	}
-	var total e2e.LoopbackResult
+	var total loadgen.Result
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := e2e.Loopback(b.Context(), cfg)
+		res, err := loadgen.Run(b.Context(), cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

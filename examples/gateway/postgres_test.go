@@ -9,10 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/postgres"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // TestGatewayOnPostgres: with -postgres the gateway reads the database the

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/store/postgres"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // TestRunOnPostgres: -postgres keeps the portal in the database, and a

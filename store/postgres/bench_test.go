@@ -11,8 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/oauthclient"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // The benchmarks run against the server at PORTALOAUTH_TEST_POSTGRES, each

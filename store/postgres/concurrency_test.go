@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/oauthclient"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // race runs n calls of fn at once (all released together) and returns

@@ -3,8 +3,8 @@ package postgres
 import (
 	"testing"
 
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/portal"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 	"github.com/portaloauth/portaloauth/storetest"
 )
 

@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // faultTracer strikes once: right after the first statement whose SQL

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/oauthclient"
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
 )
 
 // writeCounter counts the writes of the connections it dialled: pgx writes

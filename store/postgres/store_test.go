@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portaloauth/portaloauth/store/postgres/pgtest"
+	"github.com/portaloauth/portaloauth/internal/pgtest"
 )
 
 func randomBytes(tb testing.TB, n int) []byte {

@@ -24,5 +24,5 @@
 // runs under `go test -bench` (with -cpuprofile, -memprofile and -cpu) and
 // under [testing.Benchmark] in the report command:
 //
-//	go run ./bench/cmd/report > BENCHMARKS.table.md
+//	go run ./internal/bench/cmd/report > BENCHMARKS.table.md
 package bench

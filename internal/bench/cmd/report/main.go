@@ -26,7 +26,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portaloauth/portaloauth/bench"
+	"github.com/portaloauth/portaloauth/internal/bench"
 )
 
 func main() {

@@ -1,8 +1,8 @@
-// Package e2e holds the end-to-end tests of the examples (the authorization
-// server driven by golang.org/x/oauth2, the gateway middleware, a table of
-// bad requests, benchmarks) and [Loopback], a small load generator that
-// measures requests per second against a real HTTP server.
-package e2e
+// Package loadgen is a small load generator that measures requests per
+// second against a real HTTP server over loopback: [Run] sends requests
+// from a fixed number of workers for a fixed time and counts the answers.
+// The benchmark report and the end-to-end benchmarks use it.
+package loadgen
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 	"time"
 )
 
-// LoopbackConfig configures Loopback. NewRequest is required; a zero value
+// Config configures Run. NewRequest is required; a zero value
 // in any other field means its documented default.
-type LoopbackConfig struct {
+type Config struct {
 	// NewRequest returns the next request to send; it is called
 	// concurrently, once per request, with the measurement's context.
 	NewRequest func(ctx context.Context) (*http.Request, error)
@@ -35,8 +35,8 @@ type LoopbackConfig struct {
 	WantStatus int
 }
 
-// LoopbackResult is what Loopback measured.
-type LoopbackResult struct {
+// Result is what Run measured.
+type Result struct {
 	Requests int64         // requests answered with WantStatus
 	Failures int64         // requests answered otherwise, or failed
 	Elapsed  time.Duration // wall time from the first request to the last answer
@@ -44,7 +44,7 @@ type LoopbackResult struct {
 }
 
 // PerSecond returns successful requests per second.
-func (r LoopbackResult) PerSecond() float64 {
+func (r Result) PerSecond() float64 {
 	if r.Elapsed <= 0 {
 		return 0
 	}
@@ -52,19 +52,19 @@ func (r LoopbackResult) PerSecond() float64 {
 }
 
 // String summarises the result in one line.
-func (r LoopbackResult) String() string {
+func (r Result) String() string {
 	return fmt.Sprintf("%d requests in %v with %d workers: %.0f req/s, %d failures",
 		r.Requests, r.Elapsed.Round(time.Millisecond), r.Workers, r.PerSecond(), r.Failures)
 }
 
-// Loopback sends requests from cfg.Workers goroutines for cfg.Duration (or
+// Run sends requests from cfg.Workers goroutines for cfg.Duration (or
 // until ctx ends) and counts the answers; each response body is read to
 // the end so that connections are reused. It returns an error only for a
 // bad config or when no request succeeded; the first failure, if any, is
 // joined to that error.
-func Loopback(ctx context.Context, cfg LoopbackConfig) (LoopbackResult, error) {
+func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.NewRequest == nil {
-		return LoopbackResult{}, errors.New("e2e: LoopbackConfig.NewRequest is required")
+		return Result{}, errors.New("loadgen: Config.NewRequest is required")
 	}
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -116,15 +116,15 @@ func Loopback(ctx context.Context, cfg LoopbackConfig) (LoopbackResult, error) {
 				if resp.StatusCode == want {
 					ok.Add(1)
 				} else {
-					fail(fmt.Errorf("e2e: got status %d, want %d", resp.StatusCode, want))
+					fail(fmt.Errorf("loadgen: got status %d, want %d", resp.StatusCode, want))
 				}
 			}
 		})
 	}
 	wg.Wait()
-	res := LoopbackResult{Requests: ok.Load(), Failures: failed.Load(), Elapsed: time.Since(start), Workers: workers}
+	res := Result{Requests: ok.Load(), Failures: failed.Load(), Elapsed: time.Since(start), Workers: workers}
 	if res.Requests == 0 {
-		return res, errors.Join(errors.New("e2e: no request succeeded"), firstErr)
+		return res, errors.Join(errors.New("loadgen: no request succeeded"), firstErr)
 	}
 	return res, nil
 }

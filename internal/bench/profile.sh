@@ -3,7 +3,7 @@
 # allocation profile and their `go tool pprof -top` summaries, in one
 # directory (default: a new one under /tmp).
 #
-#   bash bench/profile.sh [directory]
+#   bash internal/bench/profile.sh [directory]
 #
 # Each case runs for 2 s; the whole script takes about two minutes.
 set -euo pipefail
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d /tmp/portaloauth-profiles.XXXXXX)}"
 mkdir -p "$out"
-go test -c -o "$out/bench.test" ./bench
+go test -c -o "$out/bench.test" ./internal/bench
 
 # name  benchmark (a -test.bench pattern)
 cases=(

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portaloauth/portaloauth/examples/e2e"
+	"github.com/portaloauth/portaloauth/internal/loadgen"
 )
 
 // Config configures [Run]. The zero value means the defaults.
@@ -58,7 +58,7 @@ type RedirectRow struct {
 // LoopbackRow is one endpoint measured over loopback HTTP.
 type LoopbackRow struct {
 	Endpoint Endpoint
-	Result   e2e.LoopbackResult
+	Result   loadgen.Result
 }
 
 // ScaleRow is the scaling cases at one store size.

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/portaloauth/portaloauth/examples/e2e"
+	"github.com/portaloauth/portaloauth/internal/loadgen"
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
@@ -155,8 +155,8 @@ func sampleReport() *Report {
 			{Case: RedirectCases[2], Ours: m(60, 1, nil), Baseline: m(1600, 6, nil)},
 		},
 		Loopback: []LoopbackRow{
-			{Endpoint: EndpointToken, Result: e2e.LoopbackResult{Requests: 100_000, Elapsed: 5 * time.Second, Workers: 8}},
-			{Endpoint: EndpointIntrospect, Result: e2e.LoopbackResult{Requests: 110_000, Elapsed: 5 * time.Second, Workers: 8}},
+			{Endpoint: EndpointToken, Result: loadgen.Result{Requests: 100_000, Elapsed: 5 * time.Second, Workers: 8}},
+			{Endpoint: EndpointIntrospect, Result: loadgen.Result{Requests: 110_000, Elapsed: 5 * time.Second, Workers: 8}},
 		},
 		Scale: []ScaleRow{
 			{Size: 1000, AuthHot: m(700, 6, nil), AuthUniform: m(700, 6, nil),

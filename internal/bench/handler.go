@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portaloauth/portaloauth/examples/e2e"
+	"github.com/portaloauth/portaloauth/internal/loadgen"
 )
 
 // Handler returns a benchmark of requests to e served in process, without
@@ -70,8 +70,8 @@ const MaxLoopbackDuration = 30 * time.Second
 // goroutines sharing one keep-alive http.Client, for d (at most
 // MaxLoopbackDuration), and returns what was answered. The server must
 // have been started.
-func (s *Server) Loopback(ctx context.Context, e Endpoint, workers int, d time.Duration) (e2e.LoopbackResult, error) {
-	return e2e.Loopback(ctx, e2e.LoopbackConfig{
+func (s *Server) Loopback(ctx context.Context, e Endpoint, workers int, d time.Duration) (loadgen.Result, error) {
+	return loadgen.Run(ctx, loadgen.Config{
 		Workers:  workers,
 		Duration: min(d, MaxLoopbackDuration),
 		NewRequest: func(ctx context.Context) (*http.Request, error) {

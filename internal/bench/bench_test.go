@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portaloauth/portaloauth/bench"
+	"github.com/portaloauth/portaloauth/internal/bench"
 )
 
 // The benchmarks below are the report's cases, to run one at a time with
