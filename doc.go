@@ -32,12 +32,30 @@
 // # Where the store interfaces live
 //
 // Each domain package declares the small role interfaces it needs, next to
-// the types they store: [github.com/portaloauth/portaloauth/oauthclient.ClientStore], [github.com/portaloauth/portaloauth/oauthclient.TokenStore]
-// and their union [github.com/portaloauth/portaloauth/oauthclient.Store]; [github.com/portaloauth/portaloauth/portal.DeveloperStore],
-// [github.com/portaloauth/portaloauth/portal.CatalogueStore] and [github.com/portaloauth/portaloauth/portal.Store], which composes them all. The
-// store sentinels ([github.com/portaloauth/portaloauth/oauthclient.ErrNotFound], [github.com/portaloauth/portaloauth/oauthclient.ErrDuplicate],
-// [github.com/portaloauth/portaloauth/oauthclient.ErrConflict]) are declared once in oauthclient and re-exported
-// by portal, so one errors.Is test works for every store method.
+// the types they store, and one store implementation plays every role:
+//
+//   - clients: [github.com/portaloauth/portaloauth/oauthclient.ClientStore] (and
+//     [github.com/portaloauth/portaloauth/oauthclient.ClientGetter], all that client authentication needs);
+//   - tokens: [github.com/portaloauth/portaloauth/oauthclient.TokenStore], with the optional
+//     [github.com/portaloauth/portaloauth/oauthclient.TokenPurger]; [github.com/portaloauth/portaloauth/oauthclient.Store] is clients and
+//     tokens together;
+//   - developers: [github.com/portaloauth/portaloauth/portal.DeveloperStore];
+//   - catalogue reads: [github.com/portaloauth/portaloauth/portal.CatalogueReader];
+//   - catalogue administration: [github.com/portaloauth/portaloauth/portal.CatalogueAdmin]
+//     ([github.com/portaloauth/portaloauth/portal.CatalogueStore] is both).
+//
+// [github.com/portaloauth/portaloauth/portal.Store] composes them all; it is what a
+// [github.com/portaloauth/portaloauth/portal.Service] is given, because some steps span roles and must be
+// atomic (deleting a client deletes its tokens, deactivating a developer
+// disables their clients). Code that needs less asks for less: a gateway
+// checking tokens takes an oauthclient.TokenStore. The conformance suite
+// runs per role ([github.com/portaloauth/portaloauth/storetest.RunClients], [github.com/portaloauth/portaloauth/storetest.RunTokens],
+// [github.com/portaloauth/portaloauth/storetest.RunDevelopers], [github.com/portaloauth/portaloauth/storetest.RunCatalogue]) or whole
+// ([github.com/portaloauth/portaloauth/storetest.Run]), so a store that keeps only clients and tokens is
+// proved by the first two. The store sentinels
+// ([github.com/portaloauth/portaloauth/oauthclient.ErrNotFound], [github.com/portaloauth/portaloauth/oauthclient.ErrDuplicate],
+// [github.com/portaloauth/portaloauth/oauthclient.ErrConflict]) are declared once in oauthclient and
+// re-exported by portal, so one errors.Is test works for every store method.
 //
 // # A short example
 //

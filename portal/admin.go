@@ -35,7 +35,7 @@ type ClientSummary struct {
 // oauthclient.MaxLimit), each with a summary of every client of theirs,
 // oldest first.
 func (s *Service) ListDevelopersWithClients(ctx context.Context, offset, limit int) ([]DeveloperClients, error) {
-	devs, err := s.store.ListDevelopers(ctx, max(offset, 0), limit)
+	devs, err := s.developers.ListDevelopers(ctx, max(offset, 0), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) RejectClient(ctx context.Context, adminID, clientID string) er
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteClient(ctx, c.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := s.clients.DeleteClient(ctx, c.ID); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
 	s.emitAdmin(ctx, EventRejected, adminID, c, "deleted")
@@ -171,7 +171,7 @@ func (s *Service) EnableClient(ctx context.Context, adminID, clientID string) er
 // clients' tokens. Deactivating an inactive developer changes nothing. It
 // returns an error wrapping ErrNotFound for an unknown developer.
 func (s *Service) DeactivateDeveloper(ctx context.Context, adminID, developerID string) error {
-	d, err := s.store.GetDeveloper(ctx, developerID)
+	d, err := s.developers.GetDeveloper(ctx, developerID)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (s *Service) DeactivateDeveloper(ctx context.Context, adminID, developerID 
 		return nil
 	}
 	now := s.now()
-	if err := s.store.DeactivateDeveloper(ctx, developerID, now); err != nil {
+	if err := s.developers.DeactivateDeveloper(ctx, developerID, now); err != nil {
 		return err
 	}
 	s.emit(ctx, Event{Type: EventDeveloperDeactivated, Actor: adminID, DeveloperID: developerID, Time: now,
@@ -212,7 +212,7 @@ func (s *Service) AddAPI(ctx context.Context, a *catalogue.API) error {
 		return newError(ErrInvalidInput, "auth_mode", "must be one of oauth2, auth_token, jwt, keyless")
 	}
 	s.stamp(&a.CreatedAt, &a.Version)
-	return s.added(ctx, "api", a.ID, s.store.CreateAPI(ctx, a))
+	return s.added(ctx, "api", a.ID, s.catalogueAdmin.CreateAPI(ctx, a))
 }
 
 // AddPolicy adds a policy to the catalogue. It sets p.CreatedAt to now if
@@ -233,14 +233,14 @@ func (s *Service) AddPolicy(ctx context.Context, p *catalogue.Policy) error {
 		if ar.APIID == "" {
 			return newError(ErrInvalidInput, field, "is required")
 		}
-		if _, err := s.store.GetAPI(ctx, ar.APIID); errors.Is(err, ErrNotFound) {
+		if _, err := s.catalogue.GetAPI(ctx, ar.APIID); errors.Is(err, ErrNotFound) {
 			return newError(ErrNotFound, field, "no such API")
 		} else if err != nil {
 			return err
 		}
 	}
 	s.stamp(&p.CreatedAt, &p.Version)
-	return s.added(ctx, "policy", p.ID, s.store.CreatePolicy(ctx, p))
+	return s.added(ctx, "policy", p.ID, s.catalogueAdmin.CreatePolicy(ctx, p))
 }
 
 // AddEntry adds a catalogue entry after checking it with
@@ -254,13 +254,13 @@ func (s *Service) AddEntry(ctx context.Context, e *catalogue.Entry) error {
 	if err := checkID(e.ID); err != nil {
 		return err
 	}
-	api, err := s.store.GetAPI(ctx, e.APIID)
+	api, err := s.catalogue.GetAPI(ctx, e.APIID)
 	if errors.Is(err, ErrNotFound) {
 		return newError(ErrNotFound, "api_id", "no such API")
 	} else if err != nil {
 		return err
 	}
-	policies, err := s.store.ListPolicies(ctx)
+	policies, err := s.catalogue.ListPolicies(ctx)
 	if err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func (s *Service) AddEntry(ctx context.Context, e *catalogue.Entry) error {
 		return err
 	}
 	s.stamp(&e.CreatedAt, &e.Version)
-	return s.added(ctx, "entry", e.ID, s.store.CreateEntry(ctx, e))
+	return s.added(ctx, "entry", e.ID, s.catalogueAdmin.CreateEntry(ctx, e))
 }
 
 func checkID(id string) error {

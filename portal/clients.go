@@ -47,7 +47,7 @@ func (s *Service) ListClients(ctx context.Context, developerID string, offset, l
 	if developerID == "" {
 		return nil, newError(ErrInvalidInput, "developer_id", "is required")
 	}
-	return s.store.ListClients(ctx, oauthclient.ClientFilter{
+	return s.clients.ListClients(ctx, oauthclient.ClientFilter{
 		DeveloperID: developerID, Offset: max(offset, 0), Limit: limit,
 	})
 }
@@ -131,7 +131,7 @@ func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string
 	}
 	now := s.now()
 	next.UpdatedAt = now
-	if err := s.store.UpdateClient(ctx, next, oauthclient.UpdateOptions{RevokeTokens: revoke}); err != nil {
+	if err := s.clients.UpdateClient(ctx, next, oauthclient.UpdateOptions{RevokeTokens: revoke}); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return nil, staleVersion()
 		}
@@ -150,7 +150,7 @@ func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string
 // of the client's APIs and grant all of them.
 func (s *Service) clientPolicy(ctx context.Context, c *oauthclient.Client, id *string) (*catalogue.Policy, error) {
 	if id == nil || *id == c.PolicyID {
-		p, err := s.store.GetPolicy(ctx, c.PolicyID)
+		p, err := s.catalogue.GetPolicy(ctx, c.PolicyID)
 		if errors.Is(err, ErrNotFound) {
 			// The policy was deleted: nothing restricts the metadata.
 			return &catalogue.Policy{ID: c.PolicyID}, nil
@@ -295,7 +295,7 @@ func (s *Service) RevokeTokens(ctx context.Context, developerID, clientID string
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.store.RevokeClientTokens(ctx, c.ID)
+	n, err := s.clients.RevokeClientTokens(ctx, c.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -312,7 +312,7 @@ func (s *Service) DeleteClient(ctx context.Context, developerID, clientID string
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteClient(ctx, c.ID); err != nil {
+	if err := s.clients.DeleteClient(ctx, c.ID); err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return clientNotFound()
 		}
@@ -325,7 +325,7 @@ func (s *Service) DeleteClient(ctx context.Context, developerID, clientID string
 // ownClient returns the client if it belongs to the developer; a missing
 // client and another developer's client give the same error.
 func (s *Service) ownClient(ctx context.Context, developerID, clientID string) (*oauthclient.Client, error) {
-	c, err := s.store.GetClient(ctx, clientID)
+	c, err := s.clients.GetClient(ctx, clientID)
 	if errors.Is(err, ErrNotFound) {
 		return nil, clientNotFound()
 	}
@@ -355,7 +355,7 @@ func (s *Service) modifyClient(ctx context.Context, developerID, clientID string
 		if developerID != "" {
 			c, err = s.ownClient(ctx, developerID, clientID)
 		} else {
-			c, err = s.store.GetClient(ctx, clientID)
+			c, err = s.clients.GetClient(ctx, clientID)
 		}
 		if err != nil {
 			return nil, err
@@ -370,7 +370,7 @@ func (s *Service) modifyClient(ctx context.Context, developerID, clientID string
 			return nil, err
 		}
 		next.UpdatedAt = now
-		err = s.store.UpdateClient(ctx, next, opts)
+		err = s.clients.UpdateClient(ctx, next, opts)
 		if err == nil {
 			return next, nil
 		}

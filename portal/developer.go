@@ -59,7 +59,7 @@ func (s *Service) RegisterDeveloper(ctx context.Context, r NewDeveloper) (*Devel
 		UpdatedAt:    now,
 		Version:      1,
 	}
-	if err := s.store.CreateDeveloper(ctx, d); err != nil {
+	if err := s.developers.CreateDeveloper(ctx, d); err != nil {
 		if errors.Is(err, ErrDuplicate) {
 			return nil, &Error{Err: ErrDuplicate, Field: "email", Reason: "is already registered"}
 		}
@@ -72,12 +72,12 @@ func (s *Service) RegisterDeveloper(ctx context.Context, r NewDeveloper) (*Devel
 // GetDeveloper returns the developer with that ID, or an error wrapping
 // ErrNotFound.
 func (s *Service) GetDeveloper(ctx context.Context, id string) (*Developer, error) {
-	return s.store.GetDeveloper(ctx, id)
+	return s.developers.GetDeveloper(ctx, id)
 }
 
 // activeDeveloper returns the developer if they exist and are active.
 func (s *Service) activeDeveloper(ctx context.Context, id string) (*Developer, error) {
-	d, err := s.store.GetDeveloper(ctx, id)
+	d, err := s.developers.GetDeveloper(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -86,14 +86,17 @@
 //
 // # Store contracts
 //
-// The store interfaces are declared by the domain package that needs them:
-// oauthclient.ClientStore, oauthclient.TokenStore and oauthclient.Store
-// (clients and tokens) in package oauthclient, and [DeveloperStore],
-// [CatalogueStore] and [Store] (which composes oauthclient.Store with
-// them) here. Each method's documentation says which sentinel it returns;
-// storetest.Run checks an implementation against those sentences.
-// store/memory is the in-memory implementation, store/postgres the
-// PostgreSQL one, and store/storemock holds generated mocks.
+// The store interfaces are role interfaces declared by the domain package
+// that needs them: oauthclient.ClientStore and oauthclient.TokenStore
+// (together oauthclient.Store) in package oauthclient, and
+// [DeveloperStore], [CatalogueReader] and [CatalogueAdmin] (together
+// [CatalogueStore]) here. [Store] composes them all; the Service is given
+// one Store and each use case reaches only the roles it needs. Each
+// method's documentation says which sentinel it returns; storetest checks
+// an implementation against those sentences, role by role (RunClients,
+// RunTokens, RunDevelopers, RunCatalogue) or whole (Run). store/memory is
+// the in-memory implementation, store/postgres the PostgreSQL one, and
+// store/storemock holds generated mocks.
 //
 // The Service relies on the store's atomic steps and never fakes them with
 // several writes: a new client is stored by one CreateClient with its

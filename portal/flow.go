@@ -160,7 +160,7 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 		c.RegistrationTokenHash = hash
 		out.RegistrationToken = plain
 	}
-	if err := s.store.CreateClient(ctx, c); err != nil {
+	if err := s.clients.CreateClient(ctx, c); err != nil {
 		if errors.Is(err, ErrConflict) {
 			// The store refuses a client of an inactive developer: the
 			// developer was deactivated since activeDeveloper read it.
@@ -190,13 +190,13 @@ func (s *Service) chosenEntries(ctx context.Context, ids []string) ([]EligibleEn
 			continue
 		}
 		field := "entry_ids[" + strconv.Itoa(i) + "]"
-		e, err := s.store.GetEntry(ctx, id)
+		e, err := s.catalogue.GetEntry(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			return nil, newError(ErrNotEligible, field, "no such catalogue entry")
 		} else if err != nil {
 			return nil, err
 		}
-		api, err := s.store.GetAPI(ctx, e.APIID)
+		api, err := s.catalogue.GetAPI(ctx, e.APIID)
 		if errors.Is(err, ErrNotFound) {
 			return nil, newError(ErrNotEligible, field, "the entry's API does not exist")
 		} else if err != nil {
@@ -218,7 +218,7 @@ func (s *Service) chosenEntries(ctx context.Context, ids []string) ([]EligibleEn
 func (s *Service) entryPolicies(ctx context.Context, e *catalogue.Entry) ([]*catalogue.Policy, error) {
 	out := make([]*catalogue.Policy, 0, len(e.PolicyIDs))
 	for _, id := range e.PolicyIDs {
-		p, err := s.store.GetPolicy(ctx, id)
+		p, err := s.catalogue.GetPolicy(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		} else if err != nil {
@@ -350,7 +350,7 @@ func (s *Service) checkClientLimits(ctx context.Context, developerID string, cho
 func (s *Service) developerClients(ctx context.Context, developerID string) ([]*oauthclient.Client, error) {
 	var all []*oauthclient.Client
 	for {
-		page, err := s.store.ListClients(ctx, oauthclient.ClientFilter{
+		page, err := s.clients.ListClients(ctx, oauthclient.ClientFilter{
 			DeveloperID: developerID, Offset: len(all), Limit: oauthclient.MaxLimit,
 		})
 		if err != nil {
@@ -381,15 +381,15 @@ type catalogueView struct {
 }
 
 func (s *Service) loadCatalogue(ctx context.Context) (*catalogueView, error) {
-	entries, err := s.store.ListEntries(ctx)
+	entries, err := s.catalogue.ListEntries(ctx)
 	if err != nil {
 		return nil, err
 	}
-	apis, err := s.store.ListAPIs(ctx)
+	apis, err := s.catalogue.ListAPIs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	policies, err := s.store.ListPolicies(ctx)
+	policies, err := s.catalogue.ListPolicies(ctx)
 	if err != nil {
 		return nil, err
 	}

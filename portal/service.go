@@ -22,7 +22,10 @@ const maxRetries = 8
 // Config configures a [Service]. The zero value of every field but Store
 // means the documented default.
 type Config struct {
-	Store     Store                       // required
+	// Store keeps clients, tokens, developers and the catalogue; required.
+	// It is one store rather than one per role because some use cases
+	// need steps that span roles to be atomic (see [Store]).
+	Store     Store
 	Hasher    *oauthclient.Hasher         // nil: the default hasher
 	Redirects *oauthclient.RedirectPolicy // nil: the default redirect URI rules
 	Now       func() time.Time            // nil: time.Now
@@ -40,7 +43,12 @@ type Config struct {
 // administrator's views and actions, and catalogue administration. It is
 // safe for concurrent use.
 type Service struct {
-	store      Store
+	// The store by role: each use case reaches only the roles it needs.
+	clients        oauthclient.Store // clients and their tokens
+	developers     DeveloperStore
+	catalogue      CatalogueReader
+	catalogueAdmin CatalogueAdmin
+
 	hasher     *oauthclient.Hasher
 	redirects  *oauthclient.RedirectPolicy
 	now        func() time.Time
@@ -60,13 +68,16 @@ func New(cfg Config) (*Service, error) {
 		return nil, newError(ErrInvalidConfig, "MaxSecrets", "must not be negative")
 	}
 	s := &Service{
-		store:      cfg.Store,
-		hasher:     cfg.Hasher,
-		redirects:  cfg.Redirects,
-		now:        cfg.Now,
-		rand:       rand.Reader,
-		maxSecrets: cfg.MaxSecrets,
-		observer:   cfg.Observer,
+		clients:        cfg.Store,
+		developers:     cfg.Store,
+		catalogue:      cfg.Store,
+		catalogueAdmin: cfg.Store,
+		hasher:         cfg.Hasher,
+		redirects:      cfg.Redirects,
+		now:            cfg.Now,
+		rand:           rand.Reader,
+		maxSecrets:     cfg.MaxSecrets,
+		observer:       cfg.Observer,
 	}
 	if s.hasher == nil {
 		s.hasher = &oauthclient.Hasher{}

@@ -75,41 +75,61 @@ type DeveloperStore interface {
 	DeactivateDeveloper(ctx context.Context, id string, at time.Time) error
 }
 
-// CatalogueStore keeps the API catalogue. Each record type has the same
-// contract: Create returns ErrDuplicate if the ID exists; Get returns
-// ErrNotFound; Update replaces the record if the stored Version equals the
-// given one, then stores and sets Version+1, and returns ErrNotFound or
-// ErrConflict (changing nothing); Delete returns ErrNotFound; List returns
-// every record, unpaged, oldest first (CreatedAt, then ID).
-type CatalogueStore interface {
-	CreateAPI(ctx context.Context, a *catalogue.API) error
+// CatalogueReader looks the API catalogue up: all that choosing entries and
+// a policy for a client needs. Each record type has the same contract: Get
+// returns ErrNotFound if no record has that ID; List returns every record,
+// unpaged, oldest first (CreatedAt, then ID).
+type CatalogueReader interface {
 	GetAPI(ctx context.Context, id string) (*catalogue.API, error)
-	UpdateAPI(ctx context.Context, a *catalogue.API) error
-	DeleteAPI(ctx context.Context, id string) error
 	ListAPIs(ctx context.Context) ([]*catalogue.API, error)
 
-	CreatePolicy(ctx context.Context, p *catalogue.Policy) error
 	GetPolicy(ctx context.Context, id string) (*catalogue.Policy, error)
-	UpdatePolicy(ctx context.Context, p *catalogue.Policy) error
-	DeletePolicy(ctx context.Context, id string) error
 	ListPolicies(ctx context.Context) ([]*catalogue.Policy, error)
 
-	CreateEntry(ctx context.Context, e *catalogue.Entry) error
 	GetEntry(ctx context.Context, id string) (*catalogue.Entry, error)
-	UpdateEntry(ctx context.Context, e *catalogue.Entry) error
-	DeleteEntry(ctx context.Context, id string) error
 	ListEntries(ctx context.Context) ([]*catalogue.Entry, error)
 }
 
-// Store is everything the portal service needs: clients and tokens
-// (oauthclient.Store), developers and the catalogue. store/memory and
-// store/postgres implement it; storetest checks an implementation.
+// CatalogueAdmin changes the API catalogue. Each record type has the same
+// contract: Create returns ErrDuplicate if the ID exists; Update replaces
+// the record if the stored Version equals the given one, then stores and
+// sets Version+1, and returns ErrNotFound or ErrConflict (changing
+// nothing); Delete returns ErrNotFound.
+type CatalogueAdmin interface {
+	CreateAPI(ctx context.Context, a *catalogue.API) error
+	UpdateAPI(ctx context.Context, a *catalogue.API) error
+	DeleteAPI(ctx context.Context, id string) error
+
+	CreatePolicy(ctx context.Context, p *catalogue.Policy) error
+	UpdatePolicy(ctx context.Context, p *catalogue.Policy) error
+	DeletePolicy(ctx context.Context, id string) error
+
+	CreateEntry(ctx context.Context, e *catalogue.Entry) error
+	UpdateEntry(ctx context.Context, e *catalogue.Entry) error
+	DeleteEntry(ctx context.Context, id string) error
+}
+
+// CatalogueStore keeps the API catalogue: its reads and its administration.
+type CatalogueStore interface {
+	CatalogueReader
+	CatalogueAdmin
+}
+
+// Store is everything the portal service needs, composed of the role
+// interfaces: clients and tokens (oauthclient.ClientStore and
+// oauthclient.TokenStore, together oauthclient.Store), developers
+// ([DeveloperStore]) and the catalogue ([CatalogueReader],
+// [CatalogueAdmin]). store/memory and store/postgres implement it;
+// storetest checks an implementation, role by role or whole.
 //
-// In a Store, CreateClient also returns ErrConflict, storing nothing, when
-// c.DeveloperID names an inactive developer, and checks that in the same
-// atomic step as the insert: a client created while its developer is
-// being deactivated is either refused or disabled by the deactivation,
-// never left active.
+// The roles are one store, not several, because some steps span them and
+// must be atomic: deleting a client deletes its tokens, deactivating a
+// developer disables their clients and deletes those clients' tokens, and
+// creating a client checks its developer. In a Store, CreateClient also
+// returns ErrConflict, storing nothing, when c.DeveloperID names an
+// inactive developer, and checks that in the same atomic step as the
+// insert: a client created while its developer is being deactivated is
+// either refused or disabled by the deactivation, never left active.
 type Store interface {
 	oauthclient.Store
 	DeveloperStore

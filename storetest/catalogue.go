@@ -16,11 +16,11 @@ import (
 // recordKind is one catalogue record type with the contract that
 // portal.CatalogueStore states once for all of them.
 type recordKind[T any] struct {
-	create func(context.Context, portal.Store, *T) error
-	get    func(context.Context, portal.Store, string) (*T, error)
-	update func(context.Context, portal.Store, *T) error
-	delete func(context.Context, portal.Store, string) error
-	list   func(context.Context, portal.Store) ([]*T, error)
+	create func(context.Context, portal.CatalogueStore, *T) error
+	get    func(context.Context, portal.CatalogueStore, string) (*T, error)
+	update func(context.Context, portal.CatalogueStore, *T) error
+	delete func(context.Context, portal.CatalogueStore, string) error
+	list   func(context.Context, portal.CatalogueStore) ([]*T, error)
 
 	make    func(id string, created time.Time) *T // a record with every field set
 	change  func(*T)                              // changes fields, reference ones included
@@ -31,11 +31,13 @@ type recordKind[T any] struct {
 }
 
 var apiKind = recordKind[catalogue.API]{
-	create: func(ctx context.Context, s portal.Store, a *catalogue.API) error { return s.CreateAPI(ctx, a) },
-	get:    func(ctx context.Context, s portal.Store, id string) (*catalogue.API, error) { return s.GetAPI(ctx, id) },
-	update: func(ctx context.Context, s portal.Store, a *catalogue.API) error { return s.UpdateAPI(ctx, a) },
-	delete: func(ctx context.Context, s portal.Store, id string) error { return s.DeleteAPI(ctx, id) },
-	list:   func(ctx context.Context, s portal.Store) ([]*catalogue.API, error) { return s.ListAPIs(ctx) },
+	create: func(ctx context.Context, s portal.CatalogueStore, a *catalogue.API) error { return s.CreateAPI(ctx, a) },
+	get: func(ctx context.Context, s portal.CatalogueStore, id string) (*catalogue.API, error) {
+		return s.GetAPI(ctx, id)
+	},
+	update: func(ctx context.Context, s portal.CatalogueStore, a *catalogue.API) error { return s.UpdateAPI(ctx, a) },
+	delete: func(ctx context.Context, s portal.CatalogueStore, id string) error { return s.DeleteAPI(ctx, id) },
+	list:   func(ctx context.Context, s portal.CatalogueStore) ([]*catalogue.API, error) { return s.ListAPIs(ctx) },
 	make: func(id string, created time.Time) *catalogue.API {
 		return &catalogue.API{ID: id, Name: "Payments", AuthMode: catalogue.AuthOAuth2, Active: true, CreatedAt: created, Version: 1}
 	},
@@ -55,13 +57,19 @@ var apiKind = recordKind[catalogue.API]{
 }
 
 var policyKind = recordKind[catalogue.Policy]{
-	create: func(ctx context.Context, s portal.Store, p *catalogue.Policy) error { return s.CreatePolicy(ctx, p) },
-	get: func(ctx context.Context, s portal.Store, id string) (*catalogue.Policy, error) {
+	create: func(ctx context.Context, s portal.CatalogueStore, p *catalogue.Policy) error {
+		return s.CreatePolicy(ctx, p)
+	},
+	get: func(ctx context.Context, s portal.CatalogueStore, id string) (*catalogue.Policy, error) {
 		return s.GetPolicy(ctx, id)
 	},
-	update: func(ctx context.Context, s portal.Store, p *catalogue.Policy) error { return s.UpdatePolicy(ctx, p) },
-	delete: func(ctx context.Context, s portal.Store, id string) error { return s.DeletePolicy(ctx, id) },
-	list:   func(ctx context.Context, s portal.Store) ([]*catalogue.Policy, error) { return s.ListPolicies(ctx) },
+	update: func(ctx context.Context, s portal.CatalogueStore, p *catalogue.Policy) error {
+		return s.UpdatePolicy(ctx, p)
+	},
+	delete: func(ctx context.Context, s portal.CatalogueStore, id string) error { return s.DeletePolicy(ctx, id) },
+	list: func(ctx context.Context, s portal.CatalogueStore) ([]*catalogue.Policy, error) {
+		return s.ListPolicies(ctx)
+	},
 	make: func(id string, created time.Time) *catalogue.Policy {
 		return &catalogue.Policy{
 			ID:   id,
@@ -107,13 +115,19 @@ var policyKind = recordKind[catalogue.Policy]{
 }
 
 var entryKind = recordKind[catalogue.Entry]{
-	create: func(ctx context.Context, s portal.Store, e *catalogue.Entry) error { return s.CreateEntry(ctx, e) },
-	get: func(ctx context.Context, s portal.Store, id string) (*catalogue.Entry, error) {
+	create: func(ctx context.Context, s portal.CatalogueStore, e *catalogue.Entry) error {
+		return s.CreateEntry(ctx, e)
+	},
+	get: func(ctx context.Context, s portal.CatalogueStore, id string) (*catalogue.Entry, error) {
 		return s.GetEntry(ctx, id)
 	},
-	update: func(ctx context.Context, s portal.Store, e *catalogue.Entry) error { return s.UpdateEntry(ctx, e) },
-	delete: func(ctx context.Context, s portal.Store, id string) error { return s.DeleteEntry(ctx, id) },
-	list:   func(ctx context.Context, s portal.Store) ([]*catalogue.Entry, error) { return s.ListEntries(ctx) },
+	update: func(ctx context.Context, s portal.CatalogueStore, e *catalogue.Entry) error {
+		return s.UpdateEntry(ctx, e)
+	},
+	delete: func(ctx context.Context, s portal.CatalogueStore, id string) error { return s.DeleteEntry(ctx, id) },
+	list: func(ctx context.Context, s portal.CatalogueStore) ([]*catalogue.Entry, error) {
+		return s.ListEntries(ctx)
+	},
 	make: func(id string, created time.Time) *catalogue.Entry {
 		return &catalogue.Entry{
 			ID: id, APIID: "payments", DisplayName: "Payments", Description: "Take payments",
@@ -147,14 +161,14 @@ func (k recordKind[T]) assertEqual(t *testing.T, want, got *T, msgAndArgs ...any
 	assert.Equal(t, k.norm(want), k.norm(got), msgAndArgs...)
 }
 
-func (k recordKind[T]) mustCreate(t *testing.T, s portal.Store, created time.Time) *T {
+func (k recordKind[T]) mustCreate(t *testing.T, s portal.CatalogueStore, created time.Time) *T {
 	t.Helper()
 	x := k.make(newID(), created)
 	require.NoError(t, k.create(t.Context(), s, x))
 	return x
 }
 
-func (k recordKind[T]) stored(t *testing.T, s portal.Store, id string) *T {
+func (k recordKind[T]) stored(t *testing.T, s portal.CatalogueStore, id string) *T {
 	t.Helper()
 	x, err := k.get(t.Context(), s, id)
 	require.NoError(t, err)
@@ -162,9 +176,9 @@ func (k recordKind[T]) stored(t *testing.T, s portal.Store, id string) *T {
 }
 
 // tests returns the contract's rules for this record type.
-func (k recordKind[T]) tests() []test {
-	return []test{
-		{"Create stores every field and Get returns it", func(t *testing.T, s portal.Store) {
+func (k recordKind[T]) tests() []test[portal.CatalogueStore] {
+	return []test[portal.CatalogueStore]{
+		{"Create stores every field and Get returns it", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.mustCreate(t, s, at(1))
 			k.assertEqual(t, x, k.stored(t, s, k.id(x)))
 			y := k.make(newID(), at(2))
@@ -172,26 +186,26 @@ func (k recordKind[T]) tests() []test {
 			require.NoError(t, k.create(t.Context(), s, y))
 			k.assertEqual(t, y, k.stored(t, s, k.id(y)), "Version is stored as given")
 		}},
-		{"Create returns ErrDuplicate if the ID exists", func(t *testing.T, s portal.Store) {
+		{"Create returns ErrDuplicate if the ID exists", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.mustCreate(t, s, at(1))
 			again := k.make(k.id(x), at(2))
 			k.change(again)
 			require.ErrorIs(t, k.create(t.Context(), s, again), portal.ErrDuplicate)
 			k.assertEqual(t, x, k.stored(t, s, k.id(x)))
 		}},
-		{"Get returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
+		{"Get returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.CatalogueStore) {
 			k.mustCreate(t, s, at(1))
 			_, err := k.get(t.Context(), s, newID())
 			require.ErrorIs(t, err, portal.ErrNotFound)
 		}},
-		{"Update replaces the record and increments Version", func(t *testing.T, s portal.Store) {
+		{"Update replaces the record and increments Version", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.mustCreate(t, s, at(1))
 			k.change(x)
 			require.NoError(t, k.update(t.Context(), s, x))
 			assert.EqualValues(t, 2, *k.version(x), "Update sets Version+1")
 			k.assertEqual(t, x, k.stored(t, s, k.id(x)))
 		}},
-		{"Update returns ErrConflict and changes nothing on a stale Version", func(t *testing.T, s portal.Store) {
+		{"Update returns ErrConflict and changes nothing on a stale Version", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.mustCreate(t, s, at(1))
 			fresh := k.stored(t, s, k.id(x))
 			require.NoError(t, k.update(t.Context(), s, fresh))
@@ -204,13 +218,13 @@ func (k recordKind[T]) tests() []test {
 				k.assertEqual(t, fresh, k.stored(t, s, k.id(x)))
 			}
 		}},
-		{"Update returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
+		{"Update returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.make(newID(), at(1))
 			require.ErrorIs(t, k.update(t.Context(), s, x), portal.ErrNotFound)
 			_, err := k.get(t.Context(), s, k.id(x))
 			require.ErrorIs(t, err, portal.ErrNotFound, "an update must not create")
 		}},
-		{"Delete deletes the record", func(t *testing.T, s portal.Store) {
+		{"Delete deletes the record", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.mustCreate(t, s, at(1))
 			y := k.mustCreate(t, s, at(2))
 			require.NoError(t, k.delete(t.Context(), s, k.id(x)))
@@ -219,10 +233,10 @@ func (k recordKind[T]) tests() []test {
 			k.assertEqual(t, y, k.stored(t, s, k.id(y)))
 			require.ErrorIs(t, k.delete(t.Context(), s, k.id(x)), portal.ErrNotFound, "deleted twice")
 		}},
-		{"Delete returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
+		{"Delete returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.CatalogueStore) {
 			require.ErrorIs(t, k.delete(t.Context(), s, newID()), portal.ErrNotFound)
 		}},
-		{"List returns every record oldest first, then by ID", func(t *testing.T, s portal.Store) {
+		{"List returns every record oldest first, then by ID", func(t *testing.T, s portal.CatalogueStore) {
 			list, err := k.list(t.Context(), s)
 			require.NoError(t, err)
 			assert.Empty(t, list)
@@ -242,7 +256,25 @@ func (k recordKind[T]) tests() []test {
 			require.NoError(t, err)
 			assert.Len(t, list, len(created)+oauthclient.DefaultLimit)
 		}},
-		{"records are copies", func(t *testing.T, s portal.Store) {
+		{contextTest, func(t *testing.T, s portal.CatalogueStore) {
+			x := k.mustCreate(t, s, at(1))
+			fresh := k.make(newID(), at(2))
+			ctx := cancelled(t)
+			assert.ErrorIs(t, k.create(ctx, s, fresh), context.Canceled, "Create")
+			_, err := k.get(ctx, s, k.id(x))
+			assert.ErrorIs(t, err, context.Canceled, "Get")
+			changed := k.clone(x)
+			k.change(changed)
+			assert.ErrorIs(t, k.update(ctx, s, changed), context.Canceled, "Update")
+			assert.ErrorIs(t, k.delete(ctx, s, k.id(x)), context.Canceled, "Delete")
+			_, err = k.list(ctx, s)
+			assert.ErrorIs(t, err, context.Canceled, "List")
+			k.assertEqual(t, x, k.stored(t, s, k.id(x)))
+			list, err := k.list(t.Context(), s)
+			require.NoError(t, err)
+			assert.Len(t, list, 1, "nothing created")
+		}},
+		{"records are copies", func(t *testing.T, s portal.CatalogueStore) {
 			x := k.mustCreate(t, s, at(1))
 			want := k.clone(x)
 			k.change(x)

@@ -8,12 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
-	"github.com/portaloauth/portaloauth/portal"
 )
 
-var clientTests = []test{
-	{"CreateClient stores every field, secrets included", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+var clientTests = []test[oauthclient.Store]{
+	{"CreateClient stores every field, secrets included", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		assertClient(t, c, storedClient(t, s, c.ID))
 
@@ -25,43 +24,37 @@ var clientTests = []test{
 		require.NoError(t, s.CreateClient(t.Context(), public))
 		assertClient(t, public, storedClient(t, s, public.ID))
 	}},
-	{"CreateClient stores Version as given", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"CreateClient stores Version as given", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := newClient(dev.ID, at(1))
 		c.Version = 7
 		require.NoError(t, s.CreateClient(t.Context(), c))
 		assert.EqualValues(t, 7, c.Version)
 		assert.EqualValues(t, 7, storedClient(t, s, c.ID).Version)
 	}},
-	{"CreateClient returns ErrDuplicate if a client has c.ID", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"CreateClient returns ErrDuplicate if a client has c.ID", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		again := newClient(dev.ID, at(2))
 		again.ID = c.ID
 		require.ErrorIs(t, s.CreateClient(t.Context(), again), oauthclient.ErrDuplicate)
 		assertClient(t, c, storedClient(t, s, c.ID), "the first client must stay as it was")
 	}},
-	{"CreateClient returns ErrNotFound if DeveloperID names no developer", func(t *testing.T, s portal.Store) {
-		c := newClient(newID(), at(1))
-		require.ErrorIs(t, s.CreateClient(t.Context(), c), oauthclient.ErrNotFound)
-		_, err := s.GetClient(t.Context(), c.ID)
-		require.ErrorIs(t, err, oauthclient.ErrNotFound, "nothing may be stored")
-	}},
-	{"CreateClient accepts an empty DeveloperID for a client no developer owns", func(t *testing.T, s portal.Store) {
+	{"CreateClient accepts an empty DeveloperID for a client no developer owns", func(t *testing.T, s oauthclient.Store) {
 		c := createClient(t, s, "", at(1))
 		assertClient(t, c, storedClient(t, s, c.ID))
 		all, err := s.ListClients(t.Context(), oauthclient.ClientFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, []string{c.ID}, clientIDs(all))
 	}},
-	{"GetClient returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"GetClient returns ErrNotFound for an unknown ID", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		createClient(t, s, dev.ID, at(1))
 		_, err := s.GetClient(t.Context(), newID())
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 	}},
-	{"UpdateClient replaces the client and increments Version", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"UpdateClient replaces the client and increments Version", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		c.ClientName = "Renamed"
 		c.Description = "Changed"
@@ -83,8 +76,8 @@ var clientTests = []test{
 		assert.EqualValues(t, 3, c.Version)
 		assertClient(t, c, storedClient(t, s, c.ID))
 	}},
-	{"UpdateClient returns ErrConflict and changes nothing on a stale Version", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"UpdateClient returns ErrConflict and changes nothing on a stale Version", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		tok := createToken(t, s, newToken(c.ID, newID(), at(2)))
 		fresh := storedClient(t, s, c.ID)
@@ -102,23 +95,23 @@ var clientTests = []test{
 			assertTokensExist(t, s, tok)
 		}
 	}},
-	{"UpdateClient returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"UpdateClient returns ErrNotFound for an unknown ID", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := newClient(dev.ID, at(1))
 		require.ErrorIs(t, s.UpdateClient(t.Context(), c, oauthclient.UpdateOptions{}), oauthclient.ErrNotFound)
 		_, err := s.GetClient(t.Context(), c.ID)
 		require.ErrorIs(t, err, oauthclient.ErrNotFound, "an update must not create")
 	}},
-	{"UpdateClient keeps the tokens without RevokeTokens", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"UpdateClient keeps the tokens without RevokeTokens", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		tokens := createTokens(t, s, c.ID, newID(), 10, 3)
 		c.ClientName = "Renamed"
 		require.NoError(t, s.UpdateClient(t.Context(), c, oauthclient.UpdateOptions{}))
 		assertTokensExist(t, s, tokens...)
 	}},
-	{"UpdateClient with RevokeTokens deletes the client's tokens only", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"UpdateClient with RevokeTokens deletes the client's tokens only", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		other := createClient(t, s, dev.ID, at(2))
 		tokens := append(createTokens(t, s, c.ID, newID(), 10, 3), createToken(t, s, newCode(c.ID, "", at(20))))
@@ -132,8 +125,8 @@ var clientTests = []test{
 		require.NoError(t, err)
 		assert.Empty(t, list)
 	}},
-	{"DeleteClient deletes the client and all its tokens", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"DeleteClient deletes the client and all its tokens", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		other := createClient(t, s, dev.ID, at(2))
 		grant := newID()
@@ -150,11 +143,11 @@ var clientTests = []test{
 		assert.Equal(t, []string{other.ID}, clientIDs(list))
 		require.ErrorIs(t, s.DeleteClient(t.Context(), c.ID), oauthclient.ErrNotFound, "deleted twice")
 	}},
-	{"DeleteClient returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
+	{"DeleteClient returns ErrNotFound for an unknown ID", func(t *testing.T, s oauthclient.Store) {
 		require.ErrorIs(t, s.DeleteClient(t.Context(), newID()), oauthclient.ErrNotFound)
 	}},
-	{"a deleted client's ID can be created again, without the old tokens", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"a deleted client's ID can be created again, without the old tokens", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		tokens := createTokens(t, s, c.ID, newID(), 10, 2)
 		require.NoError(t, s.DeleteClient(t.Context(), c.ID))
@@ -164,8 +157,8 @@ var clientTests = []test{
 		require.NoError(t, err)
 		assert.Zero(t, n)
 	}},
-	{"ListClients returns clients oldest first, then by ID", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"ListClients returns clients oldest first, then by ID", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		// Created out of order, three of them at the same time.
 		created := []time.Time{at(30), at(10), at(20), at(20), at(5), at(20)}
 		var ids []string
@@ -176,8 +169,8 @@ var clientTests = []test{
 		require.NoError(t, err)
 		assert.Equal(t, sortedBy(created, ids), clientIDs(list))
 	}},
-	{"ListClients skips Offset and returns at most Limit", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"ListClients skips Offset and returns at most Limit", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		var ids []string
 		for i := range 7 {
 			ids = append(ids, createClient(t, s, dev.ID, at(10+i)).ID)
@@ -202,8 +195,8 @@ var clientTests = []test{
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(clientIDs(list)), "developer, offset %d limit %d", tc.offset, tc.limit)
 		}
 	}},
-	{"ListClients returns DefaultLimit clients for Limit 0 and at most MaxLimit", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"ListClients returns DefaultLimit clients for Limit 0 and at most MaxLimit", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		var ids []string
 		for i := range oauthclient.MaxLimit + 1 {
 			c := newClient(dev.ID, at(i))
@@ -218,9 +211,9 @@ var clientTests = []test{
 		require.NoError(t, err)
 		assert.Equal(t, ids[:oauthclient.MaxLimit], clientIDs(list))
 	}},
-	{"ListClients with DeveloperID returns that developer's clients only", func(t *testing.T, s portal.Store) {
-		alice := createDeveloper(t, s, at(0))
-		bob := createDeveloper(t, s, at(1))
+	{"ListClients with DeveloperID returns that developer's clients only", func(t *testing.T, s oauthclient.Store) {
+		alice := newOwner(t, s, at(0))
+		bob := newOwner(t, s, at(1))
 		var aliceIDs []string
 		for i := range 3 {
 			aliceIDs = append(aliceIDs, createClient(t, s, alice.ID, at(10+2*i)).ID)

@@ -13,8 +13,8 @@ import (
 	"github.com/portaloauth/portaloauth/portal"
 )
 
-var developerTests = []test{
-	{"CreateDeveloper stores every field", func(t *testing.T, s portal.Store) {
+var developerTests = []test[portal.DeveloperStore]{
+	{"CreateDeveloper stores every field", func(t *testing.T, s portal.DeveloperStore) {
 		d := createDeveloper(t, s, at(1))
 		assertDeveloper(t, d, storedDeveloper(t, s, d.ID))
 		inactive := newDeveloper(at(2))
@@ -24,7 +24,7 @@ var developerTests = []test{
 		require.NoError(t, s.CreateDeveloper(t.Context(), inactive))
 		assertDeveloper(t, inactive, storedDeveloper(t, s, inactive.ID))
 	}},
-	{"CreateDeveloper returns ErrDuplicate if a developer has d.ID", func(t *testing.T, s portal.Store) {
+	{"CreateDeveloper returns ErrDuplicate if a developer has d.ID", func(t *testing.T, s portal.DeveloperStore) {
 		d := createDeveloper(t, s, at(1))
 		again := newDeveloper(at(2))
 		again.ID = d.ID
@@ -33,7 +33,7 @@ var developerTests = []test{
 		_, err := s.GetDeveloperByEmail(t.Context(), again.Email)
 		require.ErrorIs(t, err, oauthclient.ErrNotFound, "the refused developer's email must not be taken")
 	}},
-	{"CreateDeveloper returns ErrDuplicate for an email equal ignoring case", func(t *testing.T, s portal.Store) {
+	{"CreateDeveloper returns ErrDuplicate for an email equal ignoring case", func(t *testing.T, s portal.DeveloperStore) {
 		d := newDeveloper(at(1))
 		d.Email = "Ada.Lovelace@Example.com"
 		require.NoError(t, s.CreateDeveloper(t.Context(), d))
@@ -45,12 +45,12 @@ var developerTests = []test{
 			require.ErrorIs(t, err, oauthclient.ErrNotFound, "nothing stored for %s", email)
 		}
 	}},
-	{"GetDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
+	{"GetDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.DeveloperStore) {
 		createDeveloper(t, s, at(1))
 		_, err := s.GetDeveloper(t.Context(), newID())
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 	}},
-	{"GetDeveloperByEmail ignores case", func(t *testing.T, s portal.Store) {
+	{"GetDeveloperByEmail ignores case", func(t *testing.T, s portal.DeveloperStore) {
 		d := newDeveloper(at(1))
 		d.Email = "Grace.Hopper@Example.com"
 		require.NoError(t, s.CreateDeveloper(t.Context(), d))
@@ -62,12 +62,12 @@ var developerTests = []test{
 			}
 		}
 	}},
-	{"GetDeveloperByEmail returns ErrNotFound for an unknown email", func(t *testing.T, s portal.Store) {
+	{"GetDeveloperByEmail returns ErrNotFound for an unknown email", func(t *testing.T, s portal.DeveloperStore) {
 		createDeveloper(t, s, at(1))
 		_, err := s.GetDeveloperByEmail(t.Context(), "nobody@example.com")
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 	}},
-	{"UpdateDeveloper replaces the developer and increments Version", func(t *testing.T, s portal.Store) {
+	{"UpdateDeveloper replaces the developer and increments Version", func(t *testing.T, s portal.DeveloperStore) {
 		d := createDeveloper(t, s, at(1))
 		oldEmail := d.Email
 		d.Name = "Renamed"
@@ -87,13 +87,13 @@ var developerTests = []test{
 		other.Email = oldEmail
 		require.NoError(t, s.CreateDeveloper(t.Context(), other), "the old email can be taken")
 	}},
-	{"UpdateDeveloper may change the case of the developer's own email", func(t *testing.T, s portal.Store) {
+	{"UpdateDeveloper may change the case of the developer's own email", func(t *testing.T, s portal.DeveloperStore) {
 		d := createDeveloper(t, s, at(1))
 		d.Email = strings.ToUpper(d.Email)
 		require.NoError(t, s.UpdateDeveloper(t.Context(), d))
 		assertDeveloper(t, d, storedDeveloper(t, s, d.ID))
 	}},
-	{"UpdateDeveloper returns ErrConflict and changes nothing on a stale Version", func(t *testing.T, s portal.Store) {
+	{"UpdateDeveloper returns ErrConflict and changes nothing on a stale Version", func(t *testing.T, s portal.DeveloperStore) {
 		d := createDeveloper(t, s, at(1))
 		fresh := storedDeveloper(t, s, d.ID)
 		fresh.Name = "first writer"
@@ -110,13 +110,13 @@ var developerTests = []test{
 			require.ErrorIs(t, err, oauthclient.ErrNotFound, "the refused email must not be taken")
 		}
 	}},
-	{"UpdateDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
+	{"UpdateDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.DeveloperStore) {
 		d := newDeveloper(at(1))
 		require.ErrorIs(t, s.UpdateDeveloper(t.Context(), d), oauthclient.ErrNotFound)
 		_, err := s.GetDeveloper(t.Context(), d.ID)
 		require.ErrorIs(t, err, oauthclient.ErrNotFound, "an update must not create")
 	}},
-	{"UpdateDeveloper returns ErrDuplicate for another developer's email ignoring case", func(t *testing.T, s portal.Store) {
+	{"UpdateDeveloper returns ErrDuplicate for another developer's email ignoring case", func(t *testing.T, s portal.DeveloperStore) {
 		alice := createDeveloper(t, s, at(1))
 		bob := createDeveloper(t, s, at(2))
 		want := *bob
@@ -129,7 +129,7 @@ var developerTests = []test{
 		require.NoError(t, err)
 		assert.Equal(t, alice.ID, got.ID)
 	}},
-	{"ListDevelopers returns developers oldest first, offset skipped, at most limit", func(t *testing.T, s portal.Store) {
+	{"ListDevelopers returns developers oldest first, offset skipped, at most limit", func(t *testing.T, s portal.DeveloperStore) {
 		created := []time.Time{at(30), at(10), at(20), at(20), at(5), at(20), at(40)}
 		var ids []string
 		for _, when := range created {
@@ -152,7 +152,7 @@ var developerTests = []test{
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(developerIDs(list)), "offset %d limit %d", tc.offset, tc.limit)
 		}
 	}},
-	{"ListDevelopers returns DefaultLimit developers for limit 0", func(t *testing.T, s portal.Store) {
+	{"ListDevelopers returns DefaultLimit developers for limit 0", func(t *testing.T, s portal.DeveloperStore) {
 		var ids []string
 		for i := range oauthclient.DefaultLimit + 1 {
 			ids = append(ids, createDeveloper(t, s, at(i)).ID)
@@ -160,6 +160,21 @@ var developerTests = []test{
 		list, err := s.ListDevelopers(t.Context(), 0, 0)
 		require.NoError(t, err)
 		assert.Equal(t, ids[:oauthclient.DefaultLimit], developerIDs(list))
+	}},
+	{"DeactivateDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.DeveloperStore) {
+		createDeveloper(t, s, at(1))
+		require.ErrorIs(t, s.DeactivateDeveloper(t.Context(), newID(), at(100)), oauthclient.ErrNotFound)
+	}},
+}
+
+// developerClientTests are the rules that span developers, clients and
+// tokens: the reason the roles are one store.
+var developerClientTests = []test[portal.Store]{
+	{"CreateClient returns ErrNotFound if DeveloperID names no developer", func(t *testing.T, s portal.Store) {
+		c := newClient(newID(), at(1))
+		require.ErrorIs(t, s.CreateClient(t.Context(), c), oauthclient.ErrNotFound)
+		_, err := s.GetClient(t.Context(), c.ID)
+		require.ErrorIs(t, err, oauthclient.ErrNotFound, "nothing may be stored")
 	}},
 	{"DeactivateDeveloper disables their clients and deletes their tokens", func(t *testing.T, s portal.Store) {
 		d := createDeveloper(t, s, at(1))
@@ -210,10 +225,6 @@ var developerTests = []test{
 		want := storedDeveloper(t, s, active.ID)
 		require.NoError(t, s.DeactivateDeveloper(t.Context(), active.ID, at(200)), "deactivated twice")
 		assertDeveloper(t, want, storedDeveloper(t, s, active.ID))
-	}},
-	{"DeactivateDeveloper returns ErrNotFound for an unknown ID", func(t *testing.T, s portal.Store) {
-		createDeveloper(t, s, at(1))
-		require.ErrorIs(t, s.DeactivateDeveloper(t.Context(), newID(), at(100)), oauthclient.ErrNotFound)
 	}},
 	{"CreateClient returns ErrConflict for an inactive developer and stores nothing", func(t *testing.T, s portal.Store) {
 		d := createDeveloper(t, s, at(1))

@@ -43,9 +43,9 @@ func scribbleToken(t *oauthclient.Token) {
 	}
 }
 
-var copyTests = []test{
-	{"clients are copies: changing a value passed in or returned changes nothing stored", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+var clientCopyTests = []test[oauthclient.Store]{
+	{"clients are copies: changing a value passed in or returned changes nothing stored", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		c := createClient(t, s, dev.ID, at(1))
 		want := c.Clone()
 		scribbleClient(c)
@@ -67,7 +67,10 @@ var copyTests = []test{
 		scribbleClient(updated)
 		assertClient(t, want, storedClient(t, s, want.ID), "after changing an updated value")
 	}},
-	{"tokens are copies: changing a value passed in or returned changes nothing stored", func(t *testing.T, s portal.Store) {
+}
+
+var tokenCopyTests = []test[oauthclient.Store]{
+	{"tokens are copies: changing a value passed in or returned changes nothing stored", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		code := createToken(t, s, newCode(c.ID, newID(), at(10)))
 		want := code.Clone()
@@ -91,7 +94,10 @@ var copyTests = []test{
 		want.Consumed = true
 		assertTokensExist(t, s, want)
 	}},
-	{"developers are copies: changing a value passed in or returned changes nothing stored", func(t *testing.T, s portal.Store) {
+}
+
+var developerCopyTests = []test[portal.DeveloperStore]{
+	{"developers are copies: changing a value passed in or returned changes nothing stored", func(t *testing.T, s portal.DeveloperStore) {
 		d := createDeveloper(t, s, at(1))
 		want := *d
 		d.Name, d.Status = "scribbled", portal.DeveloperInactive
@@ -113,97 +119,126 @@ var copyTests = []test{
 }
 
 // call is one store method called with a context.
-type call struct {
+type call[S any] struct {
 	name string
-	do   func(ctx context.Context, s portal.Store) error
+	do   func(ctx context.Context, s S) error
 }
 
-func contextCalls(c *oauthclient.Client, tok *oauthclient.Token, d *portal.Developer) []call {
-	newC, newT, newD := newClient(d.ID, at(50)), newToken(c.ID, newID(), at(50)), newDeveloper(at(50))
-	api, policy, entry := apiKind.make(newID(), at(50)), policyKind.make(newID(), at(50)), entryKind.make(newID(), at(50))
-	ignore := func(_ any, err error) error { return err }
-	return []call{
-		{"GetClient", func(ctx context.Context, s portal.Store) error { return ignore(s.GetClient(ctx, c.ID)) }},
-		{"CreateClient", func(ctx context.Context, s portal.Store) error { return s.CreateClient(ctx, newC) }},
-		{"UpdateClient", func(ctx context.Context, s portal.Store) error {
+func ignore(_ any, err error) error { return err }
+
+// checkContext calls each method with an ended context and checks that it
+// returns the context's error.
+func checkContext[S any](t *testing.T, s S, calls []call[S]) {
+	t.Helper()
+	ctx := cancelled(t)
+	for _, call := range calls {
+		assert.ErrorIs(t, call.do(ctx, s), context.Canceled, call.name)
+	}
+}
+
+func clientCalls(c *oauthclient.Client) []call[oauthclient.Store] {
+	newC := newClient(c.DeveloperID, at(50))
+	return []call[oauthclient.Store]{
+		{"GetClient", func(ctx context.Context, s oauthclient.Store) error { return ignore(s.GetClient(ctx, c.ID)) }},
+		{"CreateClient", func(ctx context.Context, s oauthclient.Store) error { return s.CreateClient(ctx, newC) }},
+		{"UpdateClient", func(ctx context.Context, s oauthclient.Store) error {
 			u := c.Clone()
 			u.ClientName = "changed"
 			return s.UpdateClient(ctx, u, oauthclient.UpdateOptions{RevokeTokens: true})
 		}},
-		{"DeleteClient", func(ctx context.Context, s portal.Store) error { return s.DeleteClient(ctx, c.ID) }},
-		{"ListClients", func(ctx context.Context, s portal.Store) error {
+		{"DeleteClient", func(ctx context.Context, s oauthclient.Store) error { return s.DeleteClient(ctx, c.ID) }},
+		{"ListClients", func(ctx context.Context, s oauthclient.Store) error {
 			return ignore(s.ListClients(ctx, oauthclient.ClientFilter{}))
 		}},
-		{"CreateToken", func(ctx context.Context, s portal.Store) error { return s.CreateToken(ctx, newT) }},
-		{"GetToken", func(ctx context.Context, s portal.Store) error { return ignore(s.GetToken(ctx, tok.Hash)) }},
-		{"ConsumeToken", func(ctx context.Context, s portal.Store) error { return ignore(s.ConsumeToken(ctx, tok.Hash)) }},
-		{"DeleteToken", func(ctx context.Context, s portal.Store) error { return s.DeleteToken(ctx, tok.Hash) }},
-		{"RevokeGrant", func(ctx context.Context, s portal.Store) error { return ignore(s.RevokeGrant(ctx, c.ID, tok.GrantID)) }},
-		{"RevokeClientTokens", func(ctx context.Context, s portal.Store) error { return ignore(s.RevokeClientTokens(ctx, c.ID)) }},
-		{"ListTokens", func(ctx context.Context, s portal.Store) error {
+	}
+}
+
+func tokenCalls(c *oauthclient.Client, tok *oauthclient.Token) []call[oauthclient.Store] {
+	newT := newToken(c.ID, newID(), at(50))
+	return []call[oauthclient.Store]{
+		{"CreateToken", func(ctx context.Context, s oauthclient.Store) error { return s.CreateToken(ctx, newT) }},
+		{"GetToken", func(ctx context.Context, s oauthclient.Store) error { return ignore(s.GetToken(ctx, tok.Hash)) }},
+		{"ConsumeToken", func(ctx context.Context, s oauthclient.Store) error { return ignore(s.ConsumeToken(ctx, tok.Hash)) }},
+		{"DeleteToken", func(ctx context.Context, s oauthclient.Store) error { return s.DeleteToken(ctx, tok.Hash) }},
+		{"RevokeGrant", func(ctx context.Context, s oauthclient.Store) error {
+			return ignore(s.RevokeGrant(ctx, c.ID, tok.GrantID))
+		}},
+		{"RevokeClientTokens", func(ctx context.Context, s oauthclient.Store) error { return ignore(s.RevokeClientTokens(ctx, c.ID)) }},
+		{"ListTokens", func(ctx context.Context, s oauthclient.Store) error {
 			return ignore(s.ListTokens(ctx, oauthclient.TokenFilter{ClientID: c.ID}))
 		}},
-		{"PurgeExpiredTokens", func(ctx context.Context, s portal.Store) error {
+		{"PurgeExpiredTokens", func(ctx context.Context, s oauthclient.Store) error {
 			p, ok := s.(oauthclient.TokenPurger)
 			if !ok {
 				return ctx.Err()
 			}
 			return ignore(p.PurgeExpiredTokens(ctx, at(1<<20), 100))
 		}},
-		{"CreateDeveloper", func(ctx context.Context, s portal.Store) error { return s.CreateDeveloper(ctx, newD) }},
-		{"GetDeveloper", func(ctx context.Context, s portal.Store) error { return ignore(s.GetDeveloper(ctx, d.ID)) }},
-		{"GetDeveloperByEmail", func(ctx context.Context, s portal.Store) error { return ignore(s.GetDeveloperByEmail(ctx, d.Email)) }},
-		{"UpdateDeveloper", func(ctx context.Context, s portal.Store) error {
+	}
+}
+
+func developerCalls(d *portal.Developer) []call[portal.DeveloperStore] {
+	newD := newDeveloper(at(50))
+	return []call[portal.DeveloperStore]{
+		{"CreateDeveloper", func(ctx context.Context, s portal.DeveloperStore) error { return s.CreateDeveloper(ctx, newD) }},
+		{"GetDeveloper", func(ctx context.Context, s portal.DeveloperStore) error { return ignore(s.GetDeveloper(ctx, d.ID)) }},
+		{"GetDeveloperByEmail", func(ctx context.Context, s portal.DeveloperStore) error {
+			return ignore(s.GetDeveloperByEmail(ctx, d.Email))
+		}},
+		{"UpdateDeveloper", func(ctx context.Context, s portal.DeveloperStore) error {
 			u := *d
 			u.Name = "changed"
 			return s.UpdateDeveloper(ctx, &u)
 		}},
-		{"ListDevelopers", func(ctx context.Context, s portal.Store) error { return ignore(s.ListDevelopers(ctx, 0, 0)) }},
-		{"DeactivateDeveloper", func(ctx context.Context, s portal.Store) error { return s.DeactivateDeveloper(ctx, d.ID, at(60)) }},
-		{"CreateAPI", func(ctx context.Context, s portal.Store) error { return s.CreateAPI(ctx, api) }},
-		{"GetAPI", func(ctx context.Context, s portal.Store) error { return ignore(s.GetAPI(ctx, api.ID)) }},
-		{"UpdateAPI", func(ctx context.Context, s portal.Store) error { return s.UpdateAPI(ctx, api) }},
-		{"DeleteAPI", func(ctx context.Context, s portal.Store) error { return s.DeleteAPI(ctx, api.ID) }},
-		{"ListAPIs", func(ctx context.Context, s portal.Store) error { return ignore(s.ListAPIs(ctx)) }},
-		{"CreatePolicy", func(ctx context.Context, s portal.Store) error { return s.CreatePolicy(ctx, policy) }},
-		{"GetPolicy", func(ctx context.Context, s portal.Store) error { return ignore(s.GetPolicy(ctx, policy.ID)) }},
-		{"UpdatePolicy", func(ctx context.Context, s portal.Store) error { return s.UpdatePolicy(ctx, policy) }},
-		{"DeletePolicy", func(ctx context.Context, s portal.Store) error { return s.DeletePolicy(ctx, policy.ID) }},
-		{"ListPolicies", func(ctx context.Context, s portal.Store) error { return ignore(s.ListPolicies(ctx)) }},
-		{"CreateEntry", func(ctx context.Context, s portal.Store) error { return s.CreateEntry(ctx, entry) }},
-		{"GetEntry", func(ctx context.Context, s portal.Store) error { return ignore(s.GetEntry(ctx, entry.ID)) }},
-		{"UpdateEntry", func(ctx context.Context, s portal.Store) error { return s.UpdateEntry(ctx, entry) }},
-		{"DeleteEntry", func(ctx context.Context, s portal.Store) error { return s.DeleteEntry(ctx, entry.ID) }},
-		{"ListEntries", func(ctx context.Context, s portal.Store) error { return ignore(s.ListEntries(ctx)) }},
+		{"ListDevelopers", func(ctx context.Context, s portal.DeveloperStore) error { return ignore(s.ListDevelopers(ctx, 0, 0)) }},
+		{"DeactivateDeveloper", func(ctx context.Context, s portal.DeveloperStore) error {
+			return s.DeactivateDeveloper(ctx, d.ID, at(60))
+		}},
 	}
 }
 
-var contextTests = []test{
-	{"every method returns the context's error when it has ended, changing nothing", func(t *testing.T, s portal.Store) {
-		d := createDeveloper(t, s, at(1))
-		c := createClient(t, s, d.ID, at(2))
+// contextTest is the rule every method follows when its context has ended.
+const contextTest = "every method returns the context's error when it has ended, changing nothing"
+
+var clientContextTests = []test[oauthclient.Store]{
+	{contextTest, func(t *testing.T, s oauthclient.Store) {
+		c := createClient(t, s, newOwner(t, s, at(1)).ID, at(2))
 		tok := createToken(t, s, newCode(c.ID, newID(), at(3)))
-		ctx := cancelled(t)
-		for _, call := range contextCalls(c, tok, d) {
-			assert.ErrorIs(t, call.do(ctx, s), context.Canceled, call.name)
-		}
-		assertDeveloper(t, d, storedDeveloper(t, s, d.ID))
+		checkContext(t, s, clientCalls(c))
 		assertClient(t, c, storedClient(t, s, c.ID))
 		assertTokensExist(t, s, tok)
 		list, err := s.ListClients(t.Context(), oauthclient.ClientFilter{})
 		require.NoError(t, err)
 		assert.Len(t, list, 1, "no client created")
-		devs, err := s.ListDevelopers(t.Context(), 0, 0)
-		require.NoError(t, err)
-		assert.Len(t, devs, 1, "no developer created")
-		apis, err := s.ListAPIs(t.Context())
-		require.NoError(t, err)
-		assert.Empty(t, apis, "no API created")
 	}},
 }
 
-var concurrencyTests = []test{
-	{"of 50 concurrent updates with the same Version exactly one wins", func(t *testing.T, s portal.Store) {
+var tokenContextTests = []test[oauthclient.Store]{
+	{contextTest, func(t *testing.T, s oauthclient.Store) {
+		c := clientWithTokens(t, s)
+		tok := createToken(t, s, newCode(c.ID, newID(), at(3)))
+		checkContext(t, s, tokenCalls(c, tok))
+		assertClient(t, c, storedClient(t, s, c.ID))
+		assertTokensExist(t, s, tok)
+		list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID})
+		require.NoError(t, err)
+		assert.Len(t, list, 1, "no token created")
+	}},
+}
+
+var developerContextTests = []test[portal.DeveloperStore]{
+	{contextTest, func(t *testing.T, s portal.DeveloperStore) {
+		d := createDeveloper(t, s, at(1))
+		checkContext(t, s, developerCalls(d))
+		assertDeveloper(t, d, storedDeveloper(t, s, d.ID))
+		devs, err := s.ListDevelopers(t.Context(), 0, 0)
+		require.NoError(t, err)
+		assert.Len(t, devs, 1, "no developer created")
+	}},
+}
+
+var concurrencyTests = []test[oauthclient.Store]{
+	{"of 50 concurrent updates with the same Version exactly one wins", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		const writers = 50
 		errs := make([]error, writers)
@@ -234,7 +269,7 @@ var concurrencyTests = []test{
 		assert.Equal(t, c.Version+1, stored.Version)
 		assert.Equal(t, "writer "+strconv.Itoa(winner), stored.Description, "the winner's update is stored")
 	}},
-	{"concurrent read-modify-write retries lose no update", func(t *testing.T, s portal.Store) {
+	{"concurrent read-modify-write retries lose no update", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		c.Description = "0"
 		c.Contacts = nil
@@ -254,8 +289,8 @@ var concurrencyTests = []test{
 		assert.Equal(t, strconv.Itoa(writers*each), stored.Description, "every increment kept")
 		assert.Len(t, stored.Contacts, writers*each, "every writer's additions kept")
 	}},
-	{"concurrent creates, reads, revocations and deletes keep the indexes whole", func(t *testing.T, s portal.Store) {
-		dev := createDeveloper(t, s, at(0))
+	{"concurrent creates, reads, revocations and deletes keep the indexes whole", func(t *testing.T, s oauthclient.Store) {
+		dev := newOwner(t, s, at(0))
 		const clients = 8
 		var wg sync.WaitGroup
 		errs := make([]error, clients)
@@ -279,7 +314,7 @@ var concurrencyTests = []test{
 
 // incrementLoop increments the client's Description, a counter, n times,
 // retrying each read-modify-write on ErrConflict.
-func incrementLoop(ctx context.Context, s portal.Store, id string, writer, n int) error {
+func incrementLoop(ctx context.Context, s oauthclient.Store, id string, writer, n int) error {
 	for i := 0; i < n; {
 		c, err := s.GetClient(ctx, id)
 		if err != nil {
@@ -303,7 +338,7 @@ func incrementLoop(ctx context.Context, s portal.Store, id string, writer, n int
 
 // churn creates a client with tokens, revokes them, creates more, and
 // deletes the client if i is odd.
-func churn(ctx context.Context, s portal.Store, developerID string, i int) error {
+func churn(ctx context.Context, s oauthclient.Store, developerID string, i int) error {
 	c := newClient(developerID, at(i))
 	if err := s.CreateClient(ctx, c); err != nil {
 		return err

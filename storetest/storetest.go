@@ -1,7 +1,7 @@
 // Package storetest is the conformance suite of the store contracts: it
-// checks that an implementation of [portal.Store] (and so of
-// [oauthclient.Store]) does what the interface documentation of packages
-// oauthclient and portal says, sentence by sentence.
+// checks that an implementation of the store role interfaces of packages
+// oauthclient and portal does what their documentation says, sentence by
+// sentence.
 //
 // An implementation's test is one function:
 //
@@ -9,7 +9,13 @@
 //		storetest.Run(t, func(t *testing.T) portal.Store { return memory.New() })
 //	}
 //
-// [Run] runs one subtest per documented rule, each on a fresh store from
+// [Run] checks a whole [portal.Store]. A store that plays only some roles
+// is checked role by role: [RunClients] and [RunTokens] for an
+// [oauthclient.Store] (clients and tokens, as a gateway keeping its own
+// database needs), [RunDevelopers] for a [portal.DeveloperStore] and
+// [RunCatalogue] for a [portal.CatalogueStore].
+//
+// Each runs one subtest per documented rule, each on a fresh store from
 // newStore, and in parallel: newStore must return an empty store that no
 // other call's store shares (a new database schema, for instance), and may
 // register its clean-up with t.Cleanup. Subtests compare times with
@@ -34,30 +40,67 @@ import (
 	"github.com/portaloauth/portaloauth/portal"
 )
 
-// test is one rule of a contract, checked on a fresh store.
-type test struct {
+// test is one rule of a contract, checked on a fresh store S.
+type test[S any] struct {
 	name string
-	run  func(t *testing.T, s portal.Store)
+	run  func(t *testing.T, s S)
+}
+
+// group is the tests of one role, run as one subtest.
+type group[S any] struct {
+	name  string
+	tests []test[S]
 }
 
 // Run checks the store newStore returns against every documented rule of
-// portal.Store, one subtest per rule, grouped by record type. If the store
-// also implements [oauthclient.TokenPurger], that contract is checked too.
+// portal.Store: each role's rules ([RunClients], [RunTokens],
+// [RunDevelopers], [RunCatalogue]) and those that span developers, clients
+// and tokens, one subtest per rule, grouped by record type.
 func Run(t *testing.T, newStore func(t *testing.T) portal.Store) {
-	groups := []struct {
-		name  string
-		tests []test
-	}{
-		{"Clients", clientTests},
-		{"Tokens", tokenTests},
-		{"Developers", developerTests},
-		{"APIs", apiKind.tests()},
-		{"Policies", policyKind.tests()},
-		{"Entries", entryKind.tests()},
-		{"Copies", copyTests},
-		{"Context", contextTests},
-		{"Concurrency", concurrencyTests},
-	}
+	RunClients(t, func(t *testing.T) oauthclient.Store { return newStore(t) })
+	RunTokens(t, func(t *testing.T) oauthclient.Store { return newStore(t) })
+	RunDevelopers(t, func(t *testing.T) portal.DeveloperStore { return newStore(t) })
+	RunCatalogue(t, func(t *testing.T) portal.CatalogueStore { return newStore(t) })
+	runGroups(t, newStore, group[portal.Store]{"DeveloperClients", developerClientTests})
+}
+
+// RunClients checks the rules of [oauthclient.ClientStore]. The store keeps
+// tokens too, since deleting a client and UpdateOptions.RevokeTokens delete
+// tokens. If it also implements [portal.DeveloperStore], the clients'
+// developers are created in it; otherwise any developer ID is taken to
+// name a developer kept elsewhere.
+func RunClients(t *testing.T, newStore func(t *testing.T) oauthclient.Store) {
+	runGroups(t, newStore, group[oauthclient.Store]{"Clients", slices.Concat(clientTests, clientCopyTests, clientContextTests, concurrencyTests)})
+}
+
+// RunTokens checks the rules of [oauthclient.TokenStore] and, if the store
+// implements it, [oauthclient.TokenPurger]. Developers are treated as in
+// [RunClients].
+func RunTokens(t *testing.T, newStore func(t *testing.T) oauthclient.Store) {
+	runGroups(t, newStore, group[oauthclient.Store]{"Tokens", slices.Concat(tokenTests, tokenCopyTests, tokenContextTests)})
+}
+
+// RunDevelopers checks the rules of [portal.DeveloperStore] that concern
+// developers alone; [Run] checks how deactivating a developer changes
+// their clients and tokens.
+func RunDevelopers(t *testing.T, newStore func(t *testing.T) portal.DeveloperStore) {
+	runGroups(t, newStore, group[portal.DeveloperStore]{"Developers", slices.Concat(developerTests, developerCopyTests, developerContextTests)})
+}
+
+// RunCatalogue checks the rules of [portal.CatalogueReader] and
+// [portal.CatalogueAdmin] for each record type: the suite writes what it
+// reads, so it needs both.
+func RunCatalogue(t *testing.T, newStore func(t *testing.T) portal.CatalogueStore) {
+	runGroups(t, newStore,
+		group[portal.CatalogueStore]{"APIs", apiKind.tests()},
+		group[portal.CatalogueStore]{"Policies", policyKind.tests()},
+		group[portal.CatalogueStore]{"Entries", entryKind.tests()},
+	)
+}
+
+// runGroups runs each group as a parallel subtest, and each of its tests as
+// a parallel subtest of that on a fresh store.
+func runGroups[S any](t *testing.T, newStore func(t *testing.T) S, groups ...group[S]) {
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			t.Parallel()
@@ -172,21 +215,32 @@ func newCode(clientID, grantID string, issued time.Time) *oauthclient.Token {
 	return t
 }
 
-func createDeveloper(t *testing.T, s portal.Store, created time.Time) *portal.Developer {
+func createDeveloper(t *testing.T, s portal.DeveloperStore, created time.Time) *portal.Developer {
 	t.Helper()
 	d := newDeveloper(created)
 	require.NoError(t, s.CreateDeveloper(t.Context(), d), "CreateDeveloper")
 	return d
 }
 
-func createClient(t *testing.T, s portal.Store, developerID string, created time.Time) *oauthclient.Client {
+// newOwner returns an active developer, created at created, to own
+// clients: stored in s if s keeps developers too, otherwise one kept
+// elsewhere that only its ID links to.
+func newOwner(t *testing.T, s oauthclient.ClientStore, created time.Time) *portal.Developer {
+	t.Helper()
+	if ds, ok := s.(portal.DeveloperStore); ok {
+		return createDeveloper(t, ds, created)
+	}
+	return newDeveloper(created)
+}
+
+func createClient(t *testing.T, s oauthclient.ClientStore, developerID string, created time.Time) *oauthclient.Client {
 	t.Helper()
 	c := newClient(developerID, created)
 	require.NoError(t, s.CreateClient(t.Context(), c), "CreateClient")
 	return c
 }
 
-func createToken(t *testing.T, s portal.Store, tok *oauthclient.Token) *oauthclient.Token {
+func createToken(t *testing.T, s oauthclient.TokenStore, tok *oauthclient.Token) *oauthclient.Token {
 	t.Helper()
 	require.NoError(t, s.CreateToken(t.Context(), tok), "CreateToken")
 	return tok
@@ -194,7 +248,7 @@ func createToken(t *testing.T, s portal.Store, tok *oauthclient.Token) *oauthcli
 
 // createTokens creates n access tokens of the client and grant, issued a
 // second apart from first.
-func createTokens(t *testing.T, s portal.Store, clientID, grantID string, first, n int) []*oauthclient.Token {
+func createTokens(t *testing.T, s oauthclient.TokenStore, clientID, grantID string, first, n int) []*oauthclient.Token {
 	t.Helper()
 	out := make([]*oauthclient.Token, n)
 	for i := range out {
@@ -286,14 +340,14 @@ func assertDeveloper(t *testing.T, want, got *portal.Developer, msgAndArgs ...an
 
 // storedClient returns the stored client with that ID, failing the test if
 // there is none.
-func storedClient(t *testing.T, s portal.Store, id string) *oauthclient.Client {
+func storedClient(t *testing.T, s oauthclient.ClientGetter, id string) *oauthclient.Client {
 	t.Helper()
 	c, err := s.GetClient(t.Context(), id)
 	require.NoError(t, err, "GetClient")
 	return c
 }
 
-func storedDeveloper(t *testing.T, s portal.Store, id string) *portal.Developer {
+func storedDeveloper(t *testing.T, s portal.DeveloperStore, id string) *portal.Developer {
 	t.Helper()
 	d, err := s.GetDeveloper(t.Context(), id)
 	require.NoError(t, err, "GetDeveloper")
@@ -301,7 +355,7 @@ func storedDeveloper(t *testing.T, s portal.Store, id string) *portal.Developer 
 }
 
 // assertTokensExist checks that every token is stored as given.
-func assertTokensExist(t *testing.T, s portal.Store, tokens ...*oauthclient.Token) {
+func assertTokensExist(t *testing.T, s oauthclient.TokenStore, tokens ...*oauthclient.Token) {
 	t.Helper()
 	for i, want := range tokens {
 		got, err := s.GetToken(t.Context(), want.Hash)
@@ -312,7 +366,7 @@ func assertTokensExist(t *testing.T, s portal.Store, tokens ...*oauthclient.Toke
 }
 
 // assertTokensGone checks that no token is stored any more.
-func assertTokensGone(t *testing.T, s portal.Store, tokens ...*oauthclient.Token) {
+func assertTokensGone(t *testing.T, s oauthclient.TokenStore, tokens ...*oauthclient.Token) {
 	t.Helper()
 	for i, tok := range tokens {
 		_, err := s.GetToken(t.Context(), tok.Hash)

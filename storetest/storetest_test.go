@@ -44,11 +44,33 @@ var brokenStores = map[string]struct {
 	},
 	"GetClient shares its result": {
 		func(s *memory.Store) portal.Store { return &sharesClients{Store: s} },
-		[]string{"Copies/clients_are_copies"},
+		[]string{"Clients/clients_are_copies"},
 	},
 	"DeactivateDeveloper leaves the clients": {
 		func(s *memory.Store) portal.Store { return deactivatesOnlyDeveloper{s} },
-		[]string{"Developers/DeactivateDeveloper_disables_their_clients_and_deletes_their_tokens"},
+		[]string{"DeveloperClients/DeactivateDeveloper_disables_their_clients_and_deletes_their_tokens"},
+	},
+	"ConsumeToken succeeds twice": {
+		func(s *memory.Store) portal.Store { return consumesTwice{s} },
+		[]string{
+			"Tokens/ConsumeToken_returns_ErrTokenConsumed_with_the_token_if_it_was_used",
+			"Tokens/ConsumeToken_lets_exactly_one_of_concurrent_callers_succeed",
+		},
+	},
+	"RevokeClientTokens miscounts": {
+		func(s *memory.Store) portal.Store { return revokesUncounted{s} },
+		[]string{"Tokens/RevokeClientTokens_deletes_the_client's_tokens_only_and_counts"},
+	},
+	"ListClients ignores Offset": {
+		func(s *memory.Store) portal.Store { return ignoresOffset{s} },
+		[]string{"Clients/ListClients_skips_Offset_and_returns_at_most_Limit"},
+	},
+	"ListTokens is unlimited": {
+		func(s *memory.Store) portal.Store { return unlimitedTokens{s} },
+		[]string{
+			"Tokens/ListTokens_returns_DefaultLimit_tokens_for_Limit_0",
+			"Tokens/ListTokens_skips_Offset_and_returns_at_most_Limit",
+		},
 	},
 	"GetDeveloperByEmail heeds case": {
 		func(s *memory.Store) portal.Store { return caseSensitiveEmail{s} },
@@ -182,4 +204,83 @@ func (s caseSensitiveEmail) GetDeveloperByEmail(ctx context.Context, email strin
 		return nil, oauthclient.ErrNotFound
 	}
 	return d, err
+}
+
+// consumesTwice lets a one-time token be used again.
+type consumesTwice struct{ *memory.Store }
+
+func (s consumesTwice) ConsumeToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
+	t, err := s.Store.ConsumeToken(ctx, hash)
+	if errors.Is(err, oauthclient.ErrTokenConsumed) {
+		t.Consumed = false
+		return t, nil
+	}
+	return t, err
+}
+
+// revokesUncounted deletes the tokens but reports none.
+type revokesUncounted struct{ *memory.Store }
+
+func (s revokesUncounted) RevokeClientTokens(ctx context.Context, clientID string) (int, error) {
+	_, err := s.Store.RevokeClientTokens(ctx, clientID)
+	return 0, err
+}
+
+// ignoresOffset always returns the first page.
+type ignoresOffset struct{ *memory.Store }
+
+func (s ignoresOffset) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]*oauthclient.Client, error) {
+	f.Offset = 0
+	return s.Store.ListClients(ctx, f)
+}
+
+// unlimitedTokens returns every token of the client whatever the limit.
+type unlimitedTokens struct{ *memory.Store }
+
+func (s unlimitedTokens) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*oauthclient.Token, error) {
+	var all []*oauthclient.Token
+	for offset := 0; ; offset += oauthclient.MaxLimit {
+		f := f
+		f.Offset, f.Limit = offset, oauthclient.MaxLimit
+		page, err := s.Store.ListTokens(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < oauthclient.MaxLimit {
+			return all, nil
+		}
+	}
+}
+
+// TestClientsAndTokensOnly proves a store that keeps clients and tokens
+// only, its developers living elsewhere, with the suites of those roles.
+func TestClientsAndTokensOnly(t *testing.T) {
+	t.Parallel()
+	newStore := func(t *testing.T) oauthclient.Store {
+		m := memory.New()
+		return clientsAndTokens{Store: m, elsewhere: m}
+	}
+	_, keepsDevelopers := newStore(t).(portal.DeveloperStore)
+	require.False(t, keepsDevelopers)
+	storetest.RunClients(t, newStore)
+	storetest.RunTokens(t, newStore)
+}
+
+// clientsAndTokens is a store of clients and tokens only: any developer ID
+// names a developer kept elsewhere. The memory store beneath checks
+// developers, so this one registers each owner there first.
+type clientsAndTokens struct {
+	oauthclient.Store
+	elsewhere portal.DeveloperStore
+}
+
+func (s clientsAndTokens) CreateClient(ctx context.Context, c *oauthclient.Client) error {
+	if c.DeveloperID != "" {
+		d := &portal.Developer{ID: c.DeveloperID, Email: c.DeveloperID + "@example.com", Status: portal.DeveloperActive, Version: 1}
+		if err := s.elsewhere.CreateDeveloper(ctx, d); err != nil && !errors.Is(err, oauthclient.ErrDuplicate) {
+			return err
+		}
+	}
+	return s.Store.CreateClient(ctx, c)
 }

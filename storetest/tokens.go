@@ -9,17 +9,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
-	"github.com/portaloauth/portaloauth/portal"
 )
 
 // clientWithTokens creates a developer and a client, for token tests.
-func clientWithTokens(t *testing.T, s portal.Store) *oauthclient.Client {
+func clientWithTokens(t *testing.T, s oauthclient.Store) *oauthclient.Client {
 	t.Helper()
-	return createClient(t, s, createDeveloper(t, s, at(0)).ID, at(1))
+	return createClient(t, s, newOwner(t, s, at(0)).ID, at(1))
 }
 
-var tokenTests = []test{
-	{"CreateToken stores every field", func(t *testing.T, s portal.Store) {
+var tokenTests = []test[oauthclient.Store]{
+	{"CreateToken stores every field", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		access := createToken(t, s, newToken(c.ID, newID(), at(10)))
 		code := createToken(t, s, newCode(c.ID, newID(), at(11)))
@@ -31,7 +30,7 @@ var tokenTests = []test{
 		createToken(t, s, refresh)
 		assertTokensExist(t, s, access, code, refresh)
 	}},
-	{"CreateToken returns ErrDuplicate if a token has t.Hash", func(t *testing.T, s portal.Store) {
+	{"CreateToken returns ErrDuplicate if a token has t.Hash", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		tok := createToken(t, s, newToken(c.ID, newID(), at(10)))
 		again := newToken(c.ID, newID(), at(11))
@@ -39,19 +38,19 @@ var tokenTests = []test{
 		require.ErrorIs(t, s.CreateToken(t.Context(), again), oauthclient.ErrDuplicate)
 		assertTokensExist(t, s, tok)
 	}},
-	{"CreateToken returns ErrNotFound if no client has t.ClientID", func(t *testing.T, s portal.Store) {
+	{"CreateToken returns ErrNotFound if no client has t.ClientID", func(t *testing.T, s oauthclient.Store) {
 		clientWithTokens(t, s)
 		tok := newToken(newID(), newID(), at(10))
 		require.ErrorIs(t, s.CreateToken(t.Context(), tok), oauthclient.ErrNotFound)
 		assertTokensGone(t, s, tok)
 	}},
-	{"GetToken returns ErrNotFound for an unknown hash", func(t *testing.T, s portal.Store) {
+	{"GetToken returns ErrNotFound for an unknown hash", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		createToken(t, s, newToken(c.ID, newID(), at(10)))
 		_, err := s.GetToken(t.Context(), newHash())
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 	}},
-	{"GetToken returns expired and consumed tokens", func(t *testing.T, s portal.Store) {
+	{"GetToken returns expired and consumed tokens", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		expired := newToken(c.ID, newID(), at(10))
 		expired.ExpiresAt = at(11)
@@ -62,7 +61,7 @@ var tokenTests = []test{
 		code.Consumed = true
 		assertTokensExist(t, s, expired, code)
 	}},
-	{"ConsumeToken marks the token used and returns it as it was before", func(t *testing.T, s portal.Store) {
+	{"ConsumeToken marks the token used and returns it as it was before", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		code := createToken(t, s, newCode(c.ID, newID(), at(10)))
 		got, err := s.ConsumeToken(t.Context(), code.Hash)
@@ -73,7 +72,7 @@ var tokenTests = []test{
 		require.NoError(t, err)
 		assert.True(t, stored.Consumed)
 	}},
-	{"ConsumeToken returns ErrTokenConsumed with the token if it was used", func(t *testing.T, s portal.Store) {
+	{"ConsumeToken returns ErrTokenConsumed with the token if it was used", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		code := createToken(t, s, newCode(c.ID, newID(), at(10)))
 		_, err := s.ConsumeToken(t.Context(), code.Hash)
@@ -85,12 +84,12 @@ var tokenTests = []test{
 		assert.Equal(t, code.ClientID, got.ClientID)
 		assert.Equal(t, code.GrantID, got.GrantID, "the caller revokes this grant")
 	}},
-	{"ConsumeToken returns ErrNotFound for an unknown hash", func(t *testing.T, s portal.Store) {
+	{"ConsumeToken returns ErrNotFound for an unknown hash", func(t *testing.T, s oauthclient.Store) {
 		clientWithTokens(t, s)
 		_, err := s.ConsumeToken(t.Context(), newHash())
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 	}},
-	{"ConsumeToken lets exactly one of concurrent callers succeed", func(t *testing.T, s portal.Store) {
+	{"ConsumeToken lets exactly one of concurrent callers succeed", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		code := createToken(t, s, newCode(c.ID, newID(), at(10)))
 		const callers = 20
@@ -120,7 +119,7 @@ var tokenTests = []test{
 		}
 		assert.Equal(t, 1, wins, "exactly one caller consumes the token")
 	}},
-	{"DeleteToken deletes the token", func(t *testing.T, s portal.Store) {
+	{"DeleteToken deletes the token", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		grant := newID()
 		tokens := createTokens(t, s, c.ID, grant, 10, 3)
@@ -132,11 +131,11 @@ var tokenTests = []test{
 		assert.Equal(t, []string{tokens[0].Hash, tokens[2].Hash}, tokenHashes(list))
 		require.ErrorIs(t, s.DeleteToken(t.Context(), tokens[1].Hash), oauthclient.ErrNotFound, "deleted twice")
 	}},
-	{"DeleteToken returns ErrNotFound for an unknown hash", func(t *testing.T, s portal.Store) {
+	{"DeleteToken returns ErrNotFound for an unknown hash", func(t *testing.T, s oauthclient.Store) {
 		clientWithTokens(t, s)
 		require.ErrorIs(t, s.DeleteToken(t.Context(), newHash()), oauthclient.ErrNotFound)
 	}},
-	{"RevokeGrant deletes the client's grant only and counts", func(t *testing.T, s portal.Store) {
+	{"RevokeGrant deletes the client's grant only and counts", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		other := createClient(t, s, c.DeveloperID, at(2))
 		grant, otherGrant := newID(), newID()
@@ -155,7 +154,7 @@ var tokenTests = []test{
 		require.NoError(t, err)
 		assert.Zero(t, n, "nothing left to revoke")
 	}},
-	{"RevokeGrant returns 0 for an unknown grant or client", func(t *testing.T, s portal.Store) {
+	{"RevokeGrant returns 0 for an unknown grant or client", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		grant := newID()
 		kept := createTokens(t, s, c.ID, grant, 10, 2)
@@ -167,7 +166,7 @@ var tokenTests = []test{
 		assert.Zero(t, n)
 		assertTokensExist(t, s, kept...)
 	}},
-	{"RevokeClientTokens deletes the client's tokens only and counts", func(t *testing.T, s portal.Store) {
+	{"RevokeClientTokens deletes the client's tokens only and counts", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		other := createClient(t, s, c.DeveloperID, at(2))
 		grant := newID()
@@ -192,7 +191,7 @@ var tokenTests = []test{
 		again := createToken(t, s, newToken(c.ID, grant, at(40)))
 		assertTokensExist(t, s, again)
 	}},
-	{"ListTokens returns the client's tokens oldest first, then by hash", func(t *testing.T, s portal.Store) {
+	{"ListTokens returns the client's tokens oldest first, then by hash", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		other := createClient(t, s, c.DeveloperID, at(2))
 		grant := newID()
@@ -210,7 +209,7 @@ var tokenTests = []test{
 		require.NoError(t, err)
 		assert.Equal(t, sortedBy(issued, hashes), tokenHashes(list))
 	}},
-	{"ListTokens with GrantID returns that grant's tokens in order", func(t *testing.T, s portal.Store) {
+	{"ListTokens with GrantID returns that grant's tokens in order", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		other := createClient(t, s, c.DeveloperID, at(2))
 		grant := newID()
@@ -232,7 +231,7 @@ var tokenTests = []test{
 		require.NoError(t, err)
 		assert.Empty(t, list)
 	}},
-	{"ListTokens skips Offset and returns at most Limit", func(t *testing.T, s portal.Store) {
+	{"ListTokens skips Offset and returns at most Limit", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		hashes := tokenHashes(createTokens(t, s, c.ID, newID(), 10, 7))
 		for _, tc := range []struct {
@@ -251,28 +250,28 @@ var tokenTests = []test{
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(tokenHashes(list)), "offset %d limit %d", tc.offset, tc.limit)
 		}
 	}},
-	{"ListTokens returns DefaultLimit tokens for Limit 0", func(t *testing.T, s portal.Store) {
+	{"ListTokens returns DefaultLimit tokens for Limit 0", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		hashes := tokenHashes(createTokens(t, s, c.ID, newID(), 10, oauthclient.DefaultLimit+1))
 		list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID})
 		require.NoError(t, err)
 		assert.Equal(t, hashes[:oauthclient.DefaultLimit], tokenHashes(list))
 	}},
-	{"ListTokens returns no tokens for an unknown client", func(t *testing.T, s portal.Store) {
+	{"ListTokens returns no tokens for an unknown client", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		createTokens(t, s, c.ID, newID(), 10, 2)
 		list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: newID()})
 		require.NoError(t, err)
 		assert.Empty(t, list)
 	}},
-	{"ListTokens with an empty ClientID matches no token", func(t *testing.T, s portal.Store) {
+	{"ListTokens with an empty ClientID matches no token", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		createTokens(t, s, c.ID, newID(), 10, 2)
 		list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{})
 		require.NoError(t, err)
 		assert.Empty(t, list)
 	}},
-	{"RevokeGrant with an empty grant ID matches no token", func(t *testing.T, s portal.Store) {
+	{"RevokeGrant with an empty grant ID matches no token", func(t *testing.T, s oauthclient.Store) {
 		c := clientWithTokens(t, s)
 		grantless := createToken(t, s, newToken(c.ID, "", at(10)))
 		granted := createToken(t, s, newToken(c.ID, newID(), at(11)))
@@ -281,7 +280,7 @@ var tokenTests = []test{
 		assert.Zero(t, n)
 		assertTokensExist(t, s, grantless, granted)
 	}},
-	{"PurgeExpiredTokens deletes at most limit tokens expired before the time", func(t *testing.T, s portal.Store) {
+	{"PurgeExpiredTokens deletes at most limit tokens expired before the time", func(t *testing.T, s oauthclient.Store) {
 		purger, ok := s.(oauthclient.TokenPurger)
 		if !ok {
 			t.Skip("the store does not implement oauthclient.TokenPurger (optional)")

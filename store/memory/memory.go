@@ -51,9 +51,15 @@ import (
 	"github.com/portaloauth/portaloauth/portal"
 )
 
+// Store plays every store role, so it is checked against each one.
 var (
-	_ portal.Store            = (*Store)(nil)
+	_ oauthclient.ClientStore = (*Store)(nil)
+	_ oauthclient.TokenStore  = (*Store)(nil)
 	_ oauthclient.TokenPurger = (*Store)(nil)
+	_ portal.DeveloperStore   = (*Store)(nil)
+	_ portal.CatalogueReader  = (*Store)(nil)
+	_ portal.CatalogueAdmin   = (*Store)(nil)
+	_ portal.Store            = (*Store)(nil)
 )
 
 // Store is the in-memory store. Create it with [New]; the zero Store is not

@@ -24,9 +24,15 @@ type Store struct {
 	owned bool // the pool was opened by Open and is closed by Close
 }
 
+// Store plays every store role, so it is checked against each one.
 var (
-	_ portal.Store            = (*Store)(nil)
+	_ oauthclient.ClientStore = (*Store)(nil)
+	_ oauthclient.TokenStore  = (*Store)(nil)
 	_ oauthclient.TokenPurger = (*Store)(nil)
+	_ portal.DeveloperStore   = (*Store)(nil)
+	_ portal.CatalogueReader  = (*Store)(nil)
+	_ portal.CatalogueAdmin   = (*Store)(nil)
+	_ portal.Store            = (*Store)(nil)
 )
 
 // Open connects to the database at dsn (a URL or key=value string, see

@@ -12,6 +12,8 @@ var (
 	_ oauthclient.TokenPurger  = (*MockTokenPurger)(nil)
 	_ oauthclient.Store        = (*MockOAuthStore)(nil)
 	_ portal.DeveloperStore    = (*MockDeveloperStore)(nil)
+	_ portal.CatalogueReader   = (*MockCatalogueReader)(nil)
+	_ portal.CatalogueAdmin    = (*MockCatalogueAdmin)(nil)
 	_ portal.CatalogueStore    = (*MockCatalogueStore)(nil)
 	_ portal.Store             = (*MockStore)(nil)
 )
