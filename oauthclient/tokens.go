@@ -21,6 +21,7 @@ const (
 	PrefixRefreshToken      = "poa_rt_"
 	PrefixAuthorizationCode = "poa_ac_"
 	PrefixRegistrationToken = "poa_rat_"
+	PrefixInitialAccess     = "poa_iat_"
 )
 
 // GenerateToken returns a new opaque token value of the given kind and its
@@ -53,6 +54,16 @@ func GenerateRegistrationToken(r io.Reader) (value Plaintext, hash string, err e
 	return newTokenValue(r, PrefixRegistrationToken)
 }
 
+// GenerateInitialAccessToken returns a new RFC 7591 initial access token,
+// prefixed [PrefixInitialAccess], and its hash (see [HashToken]). It is
+// built like [GenerateToken]'s values.
+func GenerateInitialAccessToken(r io.Reader) (value Plaintext, hash string, err error) {
+	return newTokenValue(r, PrefixInitialAccess)
+}
+
+// tokenMaxPrefixLen is the length of the longest token prefix.
+const tokenMaxPrefixLen = len(PrefixRegistrationToken)
+
 func newTokenValue(r io.Reader, prefix string) (Plaintext, string, error) {
 	if r == nil {
 		r = rand.Reader
@@ -61,7 +72,7 @@ func newTokenValue(r io.Reader, prefix string) (Plaintext, string, error) {
 	if _, err := io.ReadFull(r, random); err != nil {
 		return Plaintext{}, "", fmt.Errorf("oauthclient: reading random bytes for a token: %w", err)
 	}
-	var buf [len(PrefixRegistrationToken) + tokenEncodedLen]byte
+	var buf [tokenMaxPrefixLen + tokenEncodedLen]byte
 	n := copy(buf[:], prefix)
 	base64.RawURLEncoding.Encode(buf[n:], random)
 	clear(random)

@@ -49,12 +49,17 @@ func TestGenerateToken(t *testing.T) {
 	}
 }
 
-func TestGenerateRegistrationToken(t *testing.T) {
+func TestGenerateRegistrationAndInitialAccessTokens(t *testing.T) {
 	t.Parallel()
-	value, hash, err := GenerateRegistrationToken(tokenZeros{})
-	require.NoError(t, err)
-	assert.Equal(t, "poa_rat_"+strings.Repeat("A", 43), value.Reveal())
-	assert.Equal(t, HashToken(value.Reveal()), hash)
+	for prefix, generate := range map[string]func(io.Reader) (Plaintext, string, error){
+		"poa_rat_": GenerateRegistrationToken,
+		"poa_iat_": GenerateInitialAccessToken,
+	} {
+		value, hash, err := generate(tokenZeros{})
+		require.NoError(t, err)
+		assert.Equal(t, prefix+strings.Repeat("A", 43), value.Reveal())
+		assert.Equal(t, HashToken(value.Reveal()), hash)
+	}
 }
 
 func TestGenerateTokenNilReaderIsRandom(t *testing.T) {

@@ -1,9 +1,6 @@
 package authserver
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,49 +9,9 @@ import (
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
-// Media types the endpoints accept.
-const (
-	mediaForm = "application/x-www-form-urlencoded"
-	mediaJSON = "application/json"
-)
-
-// requireMediaType refuses a request whose Content-Type is not want (with
-// an optional charset parameter, which must be UTF-8).
-func requireMediaType(r *http.Request, want string) error {
-	ct := r.Header.Values("Content-Type")
-	if len(ct) != 1 {
-		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "must be "+want)
-	}
-	if ct[0] == want {
-		return nil
-	}
-	mt, params, err := mime.ParseMediaType(ct[0])
-	if err != nil || mt != want {
-		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "must be "+want)
-	}
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return oauthError(oauthclient.CodeInvalidRequest, "Content-Type", "charset must be UTF-8")
-	}
-	return nil
-}
-
-// readBody reads the request body, at most s.maxBody bytes. A longer body
-// gives the *http.MaxBytesError that problem maps to 413.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength > s.maxBody {
-		return nil, &http.MaxBytesError{Limit: s.maxBody}
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, err
-		}
-		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the request body could not be read")
-	}
-	return body, nil
-}
+// mediaForm is the media type of the token, revocation, introspection and
+// consent requests.
+const mediaForm = "application/x-www-form-urlencoded"
 
 // readForm reads an application/x-www-form-urlencoded body. It refuses a
 // parameter sent twice and drops parameters without a value (RFC 6749
@@ -63,10 +20,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 // oauthclient.CredentialsFromRequest sees both (and refuses a secret in the
 // URL); the endpoints themselves read the body's parameters only.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	if err := requireMediaType(r, mediaForm); err != nil {
-		return nil, err
-	}
-	body, err := s.readBody(w, r)
+	body, err := oauthclient.ReadBody(w, r, mediaForm, s.maxBody)
 	if err != nil {
 		return nil, err
 	}

@@ -210,10 +210,7 @@ var managedMembers = []string{
 // that is not one JSON object, or repeats a member, is
 // invalid_client_metadata.
 func (s *Server) readMetadata(w http.ResponseWriter, r *http.Request) (oauthclient.Metadata, map[string]json.RawMessage, error) {
-	if err := requireMediaType(r, mediaJSON); err != nil {
-		return oauthclient.Metadata{}, nil, err
-	}
-	body, err := s.readBody(w, r)
+	body, err := oauthclient.ReadBody(w, r, "application/json", s.maxBody)
 	if err != nil {
 		return oauthclient.Metadata{}, nil, err
 	}
