@@ -12,8 +12,9 @@ import (
 // pepper, a clock or a random source set once in [Config] applies to them
 // as well.
 
-// Store returns the store the Service works on.
-func (s *Service) Store() Store { return s.store }
+// Clients returns the store of clients and their tokens the Service works
+// on.
+func (s *Service) Clients() oauthclient.Store { return s.clients }
 
 // Hasher returns the hasher client secrets are hashed and verified with.
 func (s *Service) Hasher() *oauthclient.Hasher { return s.hasher }

@@ -22,7 +22,7 @@ func ExampleService_Hasher() {
 		return
 	}
 	token, _, _ := oauthclient.GenerateInitialAccessToken(svc.Rand())
-	fmt.Println(svc.Hasher() == hasher, svc.Clock()().Equal(now), svc.Redirects() == nil, svc.Store() != nil)
+	fmt.Println(svc.Hasher() == hasher, svc.Clock()().Equal(now), svc.Redirects() == nil, svc.Clients() != nil)
 	fmt.Println(token.Reveal())
 	// Output:
 	// true true true true
