@@ -93,9 +93,9 @@ func (s *Service) EligibleEntries(ctx context.Context, developerID string) ([]El
 //     a missing client_name, or a scope the policy does not allow;
 //   - ErrInvalidInput (field "description"): description too long;
 //   - ErrClientLimit (field "entry_ids[i]"): the developer already has as
-//     many clients for that entry's API as the entry allows. The limit is
-//     checked before the store write, so concurrent creations by one
-//     developer may exceed it by the number of requests in flight.
+//     many clients for that entry's API as the entry allows. The store
+//     counts and inserts in one atomic step, so concurrent creations by one
+//     developer never exceed it.
 func (s *Service) CreateClient(ctx context.Context, developerID string, req CreateClientRequest) (*NewClient, error) {
 	if _, err := s.activeDeveloper(ctx, developerID); err != nil {
 		return nil, err
@@ -160,7 +160,15 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 		c.RegistrationTokenHash = hash
 		out.RegistrationToken = plain
 	}
-	if err := s.clients.CreateClient(ctx, c); err != nil {
+	if err := s.limited.CreateClientWithLimits(ctx, c, clientLimits(chosen)); err != nil {
+		if errors.Is(err, ErrClientLimit) {
+			// A concurrent creation took the last place since the check
+			// above: check again for the error naming the entry.
+			if lerr := s.checkClientLimits(ctx, developerID, chosen, req.EntryIDs); lerr != nil {
+				return nil, lerr
+			}
+			return nil, newError(ErrClientLimit, "entry_ids", "you already have the most clients allowed for a chosen API")
+		}
 		if errors.Is(err, ErrConflict) {
 			// The store refuses a client of an inactive developer: the
 			// developer was deactivated since activeDeveloper read it.
@@ -344,6 +352,18 @@ func (s *Service) checkClientLimits(ctx context.Context, developerID string, cho
 		}
 	}
 	return nil
+}
+
+// clientLimits returns the client limits of the chosen entries, for the
+// store to enforce atomically.
+func clientLimits(chosen []EligibleEntry) []ClientLimit {
+	var out []ClientLimit
+	for _, e := range chosen {
+		if e.Entry.ClientLimit > 0 {
+			out = append(out, ClientLimit{APIID: e.API.ID, Max: e.Entry.ClientLimit})
+		}
+	}
+	return out
 }
 
 // developerClients returns all of the developer's clients, page by page.

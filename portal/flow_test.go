@@ -1,7 +1,9 @@
 package portal_test
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/memory"
 )
 
 func TestEligibleEntries(t *testing.T) {
@@ -279,6 +282,71 @@ func TestCreateClientLimit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.svc.CreateClient(t.Context(), d.ID, request())
 	require.NoError(t, err)
+}
+
+// listBarrier is a store whose first n ListClients calls wait for each
+// other: n creations all pass the service's own count before any writes.
+type listBarrier struct {
+	portal.Store
+	mu      sync.Mutex
+	waiting int
+	all     sync.WaitGroup
+}
+
+func newListBarrier(s portal.Store, n int) *listBarrier {
+	b := &listBarrier{Store: s, waiting: n}
+	b.all.Add(n)
+	return b
+}
+
+func (b *listBarrier) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]*oauthclient.Client, error) {
+	list, err := b.Store.ListClients(ctx, f)
+	b.mu.Lock()
+	wait := b.waiting > 0
+	if wait {
+		b.waiting--
+	}
+	b.mu.Unlock()
+	if wait {
+		b.all.Done()
+		b.all.Wait()
+	}
+	return list, err
+}
+
+// TestCreateClientLimitConcurrent: creations by one developer that all
+// counted before any wrote never exceed the entry's limit; the ones
+// refused name the entry.
+func TestCreateClientLimitConcurrent(t *testing.T) {
+	t.Parallel()
+	const creators = 8
+	store := newListBarrier(memory.New(), creators)
+	svc, err := portal.New(portal.Config{Store: store})
+	require.NoError(t, err)
+	seedCatalogue(t, svc)
+	d, err := svc.RegisterDeveloper(t.Context(), portal.NewDeveloper{Email: "dev@example.com", Name: "Dev"})
+	require.NoError(t, err)
+	req := request()
+	req.EntryIDs, req.PolicyID = []string{entrySandbox}, policySandbox
+	errs := make([]error, creators)
+	var wg sync.WaitGroup
+	for i := range creators {
+		wg.Go(func() { _, errs[i] = svc.CreateClient(t.Context(), d.ID, req) })
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		if err == nil {
+			won++
+			continue
+		}
+		require.ErrorIs(t, err, portal.ErrClientLimit)
+		assert.Equal(t, "entry_ids[0]", portal.FieldOf(err))
+	}
+	assert.Equal(t, 1, won, "the sandbox entry allows one client per developer")
+	list, err := svc.ListClients(t.Context(), d.ID, 0, 0)
+	require.NoError(t, err)
+	assert.Len(t, list, 1)
 }
 
 func TestCreateClientLimitFreedByDelete(t *testing.T) {

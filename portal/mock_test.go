@@ -62,8 +62,8 @@ func TestCreateClientOneAtomicWrite(t *testing.T) {
 			svc, m, rec := mockService(t)
 			expectCatalogue(m)
 			var written *oauthclient.Client
-			m.EXPECT().CreateClient(gomock.Any(), gomock.Any()).
-				DoAndReturn(func(_ context.Context, c *oauthclient.Client) error {
+			m.EXPECT().CreateClientWithLimits(gomock.Any(), gomock.Any(), gomock.Any()).
+				DoAndReturn(func(_ context.Context, c *oauthclient.Client, _ []portal.ClientLimit) error {
 					written = c.Clone()
 					return result
 				}).Times(1)
@@ -97,7 +97,7 @@ func TestCreateClientDeveloperDeactivatedMeanwhile(t *testing.T) {
 	t.Parallel()
 	svc, m, rec := mockService(t)
 	expectCatalogue(m)
-	m.EXPECT().CreateClient(gomock.Any(), gomock.Any()).Return(fmt.Errorf("store: developer inactive: %w", portal.ErrConflict))
+	m.EXPECT().CreateClientWithLimits(gomock.Any(), gomock.Any(), gomock.Any()).Return(fmt.Errorf("store: developer inactive: %w", portal.ErrConflict))
 	nc, err := svc.CreateClient(t.Context(), "dev-1", request())
 	require.ErrorIs(t, err, portal.ErrDeveloperInactive)
 	assert.Nil(t, nc)

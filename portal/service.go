@@ -48,6 +48,7 @@ type Service struct {
 	developers     DeveloperStore
 	catalogue      CatalogueReader
 	catalogueAdmin CatalogueAdmin
+	limited        LimitedClientCreator // creating a developer's client
 
 	hasher     *oauthclient.Hasher
 	redirects  *oauthclient.RedirectPolicy
@@ -72,6 +73,7 @@ func New(cfg Config) (*Service, error) {
 		developers:     cfg.Store,
 		catalogue:      cfg.Store,
 		catalogueAdmin: cfg.Store,
+		limited:        cfg.Store,
 		hasher:         cfg.Hasher,
 		redirects:      cfg.Redirects,
 		now:            cfg.Now,

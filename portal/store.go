@@ -115,6 +115,24 @@ type CatalogueStore interface {
 	CatalogueAdmin
 }
 
+// ClientLimit caps how many clients one developer may hold for one API:
+// clients whose APIIDs include APIID.
+type ClientLimit struct {
+	APIID string
+	Max   int // at least 1; a limit of 0 or less is ignored
+}
+
+// LimitedClientCreator creates a developer's client within per-API limits.
+type LimitedClientCreator interface {
+	// CreateClientWithLimits is CreateClient that also counts, in the same
+	// atomic step as the insert, the clients of c.DeveloperID bound to each
+	// limit's API, and returns ErrClientLimit, storing nothing, if a count
+	// has reached its Max. Of concurrent creations for one developer, no
+	// more succeed than the limits allow. Limits do not apply to a client
+	// without a DeveloperID; with no limits it is CreateClient.
+	CreateClientWithLimits(ctx context.Context, c *oauthclient.Client, limits []ClientLimit) error
+}
+
 // Store is everything the portal service needs, composed of the role
 // interfaces: clients and tokens (oauthclient.ClientStore and
 // oauthclient.TokenStore, together oauthclient.Store), developers
@@ -134,4 +152,5 @@ type Store interface {
 	oauthclient.Store
 	DeveloperStore
 	CatalogueStore
+	LimitedClientCreator
 }

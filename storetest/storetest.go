@@ -61,7 +61,8 @@ func Run(t *testing.T, newStore func(t *testing.T) portal.Store) {
 	RunTokens(t, func(t *testing.T) oauthclient.Store { return newStore(t) })
 	RunDevelopers(t, func(t *testing.T) portal.DeveloperStore { return newStore(t) })
 	RunCatalogue(t, func(t *testing.T) portal.CatalogueStore { return newStore(t) })
-	runGroups(t, newStore, group[portal.Store]{"DeveloperClients", developerClientTests})
+	runGroups(t, newStore, group[portal.Store]{"DeveloperClients", developerClientTests},
+		group[portal.Store]{"ClientLimits", limitTests})
 }
 
 // RunClients checks the rules of [oauthclient.ClientStore]. The store keeps

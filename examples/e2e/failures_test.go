@@ -53,6 +53,15 @@ func (s *faultyStore) CreateClient(ctx context.Context, c *oauthclient.Client) e
 	return s.Store.CreateClient(ctx, c)
 }
 
+// CreateClientWithLimits, the service's way of creating a client, fails
+// as CreateClient.
+func (s *faultyStore) CreateClientWithLimits(ctx context.Context, c *oauthclient.Client, limits []portal.ClientLimit) error {
+	if err := s.check("CreateClient"); err != nil {
+		return err
+	}
+	return s.Store.CreateClientWithLimits(ctx, c, limits)
+}
+
 func (s *faultyStore) GetToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
 	if err := s.check("GetToken"); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
@@ -40,6 +41,14 @@ func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, 
 // ErrDuplicate if a client has c.ID, and ErrNotFound if c.DeveloperID is not
 // empty and names no developer.
 func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
+	return s.CreateClientWithLimits(ctx, c, nil)
+}
+
+// CreateClientWithLimits is CreateClient that, under the same lock, also
+// returns portal.ErrClientLimit, storing nothing, if the developer already
+// holds a limit's Max clients bound to its API. Counting costs O(the
+// developer's clients) when limits apply.
+func (s *Store) CreateClientWithLimits(ctx context.Context, c *oauthclient.Client, limits []portal.ClientLimit) error {
 	return s.write(ctx, func() error {
 		if s.client(c.ID) != nil {
 			return duplicate("client", c.ID)
@@ -51,10 +60,42 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 		if dev != nil && dev.Status != portal.DeveloperActive {
 			return fmt.Errorf("memory: client %q: developer %q is %s: %w", c.ID, dev.ID, dev.Status, oauthclient.ErrConflict)
 		}
+		if dev != nil {
+			if err := checkLimits(dev, limits); err != nil {
+				return err
+			}
+		}
 		s.clients.insert(stored)
 		s.indexClient(stored, dev)
 		return nil
 	})
+}
+
+// checkLimits returns portal.ErrClientLimit if dev holds a limit's Max
+// clients bound to its API.
+func checkLimits(dev *devRec, limits []portal.ClientLimit) error {
+	var apis [][]string // each client's API IDs, decoded once
+	for _, l := range limits {
+		if l.Max <= 0 {
+			continue
+		}
+		if apis == nil {
+			apis = make([][]string, len(dev.clients))
+			for i, rec := range dev.clients {
+				apis[i] = rec.client().APIIDs
+			}
+		}
+		n := 0
+		for _, ids := range apis {
+			if slices.Contains(ids, l.APIID) {
+				n++
+			}
+		}
+		if n >= l.Max {
+			return fmt.Errorf("memory: developer %q holds %d clients for API %q: %w", dev.ID, n, l.APIID, portal.ErrClientLimit)
+		}
+	}
+	return nil
 }
 
 // encodeClient returns the record of c to store, and its owner.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -273,6 +274,69 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 		return wrapErr(ctx, op, err)
 	}
 	return wrapErr(ctx, op, br.Close())
+}
+
+// sqlLockDeveloper locks the developer's row against concurrent limited
+// creations for the transaction (FOR NO KEY UPDATE: foreign key checks
+// still pass) and returns its status.
+const sqlLockDeveloper = `SELECT status FROM developers WHERE id = $1 FOR NO KEY UPDATE`
+
+// sqlLimitReached counts, for each limit ($2 API IDs, $3 maxima), the
+// clients of developer $1 bound to its API, and returns the first limit
+// reached, if any. It runs after sqlLockDeveloper, as its own statement, so
+// that its snapshot sees every client committed before the lock was given.
+const sqlLimitReached = `SELECT lim.api_id, n FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS lim(api_id, max, ord)
+CROSS JOIN LATERAL (SELECT count(*) AS n FROM clients c WHERE c.developer_id = $1 AND lim.api_id = ANY (c.api_ids)) cnt
+WHERE lim.max > 0 AND n >= lim.max ORDER BY lim.ord LIMIT 1`
+
+// CreateClientWithLimits is CreateClient that also returns
+// portal.ErrClientLimit, storing nothing, if the developer already holds a
+// limit's Max clients bound to its API. The developer's row is locked for
+// the transaction, so that concurrent limited creations for one developer
+// count one after the other.
+func (s *Store) CreateClientWithLimits(ctx context.Context, c *oauthclient.Client, limits []portal.ClientLimit) error {
+	if c.DeveloperID == "" || !slices.ContainsFunc(limits, func(l portal.ClientLimit) bool { return l.Max > 0 }) {
+		return s.CreateClient(ctx, c)
+	}
+	const op = "create client"
+	args, err := clientArgs(c)
+	if err != nil {
+		return wrapErr(ctx, op, err)
+	}
+	apis := make([]string, len(limits))
+	maxima := make([]int32, len(limits))
+	for i, l := range limits {
+		apis[i], maxima[i] = l.APIID, int32(min(max(l.Max, 0), 1<<31-1))
+	}
+	var refused error
+	err = s.inTx(ctx, op, func(tx pgx.Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, sqlLockDeveloper, c.DeveloperID).Scan(&status); err != nil {
+			return err // no developer: pgx.ErrNoRows, ErrNotFound
+		}
+		if status != string(portal.DeveloperActive) {
+			refused = fmt.Errorf("postgres: %s: developer %q is inactive: %w", op, c.DeveloperID, oauthclient.ErrConflict)
+			return nil
+		}
+		var api string
+		var n int64
+		switch err := tx.QueryRow(ctx, sqlLimitReached, c.DeveloperID, apis, maxima).Scan(&api, &n); {
+		case err == nil:
+			refused = fmt.Errorf("postgres: %s: developer %q holds %d clients for API %q: %w",
+				op, c.DeveloperID, n, api, portal.ErrClientLimit)
+			return nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		var b pgx.Batch
+		b.Queue(sqlInsertClient, args...)
+		queueSecrets(&b, c)
+		return sendBatch(ctx, tx, &b)
+	})
+	if err != nil {
+		return err
+	}
+	return refused
 }
 
 // UpdateClient replaces the client and its secrets if the stored version is

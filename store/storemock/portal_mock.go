@@ -1637,6 +1637,44 @@ func (c_2 *MockStoreCreateClientCall) DoAndReturn(f func(context.Context, *oauth
 	return c_2
 }
 
+// CreateClientWithLimits mocks base method.
+func (m *MockStore) CreateClientWithLimits(ctx context.Context, c *oauthclient.Client, limits []portal.ClientLimit) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "CreateClientWithLimits", ctx, c, limits)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// CreateClientWithLimits indicates an expected call of CreateClientWithLimits.
+func (mr *MockStoreMockRecorder) CreateClientWithLimits(ctx, c, limits any) *MockStoreCreateClientWithLimitsCall {
+	mr.mock.ctrl.T.Helper()
+	call := mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CreateClientWithLimits", reflect.TypeOf((*MockStore)(nil).CreateClientWithLimits), ctx, c, limits)
+	return &MockStoreCreateClientWithLimitsCall{Call: call}
+}
+
+// MockStoreCreateClientWithLimitsCall wrap *gomock.Call
+type MockStoreCreateClientWithLimitsCall struct {
+	*gomock.Call
+}
+
+// Return rewrite *gomock.Call.Return
+func (c_2 *MockStoreCreateClientWithLimitsCall) Return(arg0 error) *MockStoreCreateClientWithLimitsCall {
+	c_2.Call = c_2.Call.Return(arg0)
+	return c_2
+}
+
+// Do rewrite *gomock.Call.Do
+func (c_2 *MockStoreCreateClientWithLimitsCall) Do(f func(context.Context, *oauthclient.Client, []portal.ClientLimit) error) *MockStoreCreateClientWithLimitsCall {
+	c_2.Call = c_2.Call.Do(f)
+	return c_2
+}
+
+// DoAndReturn rewrite *gomock.Call.DoAndReturn
+func (c_2 *MockStoreCreateClientWithLimitsCall) DoAndReturn(f func(context.Context, *oauthclient.Client, []portal.ClientLimit) error) *MockStoreCreateClientWithLimitsCall {
+	c_2.Call = c_2.Call.DoAndReturn(f)
+	return c_2
+}
+
 // CreateDeveloper mocks base method.
 func (m *MockStore) CreateDeveloper(ctx context.Context, d *portal.Developer) error {
 	m.ctrl.T.Helper()
