@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,6 +251,10 @@ func (s *Service) RotateSecret(ctx context.Context, developerID, clientID string
 				return oauthclient.UpdateOptions{}, err
 			}
 		}
+		// A retry reuses the secret but dates it by this attempt: the
+		// secret is as new as the write that adds it, so that a rotation
+		// that got in first never looks newer than this one.
+		fresh.CreatedAt = now
 		c.Secrets = rotateSecrets(c.Secrets, fresh, now, grace, s.maxSecrets)
 		return oauthclient.UpdateOptions{}, nil
 	})
@@ -264,7 +269,10 @@ func (s *Service) RotateSecret(ctx context.Context, developerID, clientID string
 
 // rotateSecrets returns the secrets after adding fresh: expired ones
 // pruned, the previous ones expiring at now+grace at the latest (removed
-// with zero grace), at most maxSecrets, oldest dropped first.
+// with zero grace), at most maxSecrets, oldest dropped first. Age is the
+// order of the stored list, which is the order the secrets were written
+// in; their CreatedAt is not consulted, since a clock (or a retried
+// rotation) may date a later write earlier.
 func rotateSecrets(old []oauthclient.Secret, fresh oauthclient.Secret, now time.Time, grace time.Duration, maxSecrets int) []oauthclient.Secret {
 	out := make([]oauthclient.Secret, 0, len(old)+1)
 	if grace > 0 {
@@ -279,7 +287,6 @@ func rotateSecrets(old []oauthclient.Secret, fresh oauthclient.Secret, now time.
 			out = append(out, sec)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b oauthclient.Secret) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	out = append(out, fresh)
 	if len(out) > maxSecrets {
 		out = slices.Clone(out[len(out)-maxSecrets:])
@@ -345,7 +352,7 @@ var errUnchanged = errors.New("portal: unchanged")
 // modifyClient reads the client (the developer's own, unless developerID is
 // empty), applies change to a copy and writes it back with the version read.
 // When another writer got there first (ErrConflict) it re-reads and
-// reapplies, up to maxRetries times. It returns the client as stored; with
+// reapplies, up to maxRetries times, after a jittered exponential pause. It returns the client as stored; with
 // errUnchanged from change, the client as read and a nil error.
 func (s *Service) modifyClient(ctx context.Context, developerID, clientID string,
 	change func(c *oauthclient.Client, now time.Time) (oauthclient.UpdateOptions, error)) (*oauthclient.Client, error) {
@@ -377,6 +384,34 @@ func (s *Service) modifyClient(ctx context.Context, developerID, clientID string
 		if !errors.Is(err, ErrConflict) || attempt >= maxRetries {
 			return nil, err
 		}
+		if err := retryPause(ctx, attempt); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Back-off between the attempts of modifyClient.
+const (
+	retryBase = 2 * time.Millisecond
+	retryCap  = 100 * time.Millisecond
+)
+
+// retryPause waits before the retry that follows the given attempt: a
+// random time up to retryBase·2^(attempt-1), capped at retryCap ("full
+// jitter"), so that writers that collided do not collide again in step.
+// It returns ctx's error if ctx ends first.
+func retryPause(ctx context.Context, attempt int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ceiling := min(retryBase<<min(attempt-1, 16), retryCap)
+	t := time.NewTimer(rand.N(ceiling) + 1)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

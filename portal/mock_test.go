@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -254,6 +255,27 @@ func TestRotateSecretGivesUpAfterBoundedConflicts(t *testing.T) {
 	assert.Less(t, writes, 20, "a bounded number of times")
 	assert.Equal(t, reads, writes, "each retry re-reads the client")
 	assert.Empty(t, rec.Events())
+}
+
+// TestRotateSecretRetryWaitsAndStopsWithTheContext: between attempts a
+// rotation pauses, and a request that ends meanwhile stops retrying.
+func TestRotateSecretRetryWaitsAndStopsWithTheContext(t *testing.T) {
+	t.Parallel()
+	svc, m, _ := mockService(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	m.EXPECT().GetDeveloper(gomock.Any(), "dev-1").Return(&portal.Developer{ID: "dev-1", Status: portal.DeveloperActive}, nil)
+	m.EXPECT().GetClient(gomock.Any(), "client-1").Return(ownedClient(), nil).AnyTimes()
+	writes := 0
+	m.EXPECT().UpdateClient(gomock.Any(), gomock.Any(), oauthclient.UpdateOptions{}).
+		DoAndReturn(func(context.Context, *oauthclient.Client, oauthclient.UpdateOptions) error {
+			writes++
+			cancel() // the request ends while the rotation lost a race
+			return portal.ErrConflict
+		}).AnyTimes()
+
+	_, err := svc.RotateSecret(ctx, "dev-1", "client-1", time.Hour)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 1, writes, "no retry once the request ended")
 }
 
 // TestDeactivateDeveloperStoreFailure: deactivation is the store's one

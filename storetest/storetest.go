@@ -62,7 +62,8 @@ func Run(t *testing.T, newStore func(t *testing.T) portal.Store) {
 	RunDevelopers(t, func(t *testing.T) portal.DeveloperStore { return newStore(t) })
 	RunCatalogue(t, func(t *testing.T) portal.CatalogueStore { return newStore(t) })
 	runGroups(t, newStore, group[portal.Store]{"DeveloperClients", developerClientTests},
-		group[portal.Store]{"ClientLimits", limitTests})
+		group[portal.Store]{"ClientLimits", limitTests},
+		group[portal.Store]{"Rotation", rotationTests})
 }
 
 // RunClients checks the rules of [oauthclient.ClientStore]. The store keeps
