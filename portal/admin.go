@@ -23,6 +23,7 @@ type DeveloperClients struct {
 type ClientSummary struct {
 	ID          string             `json:"client_id"`
 	Name        string             `json:"client_name"`
+	DeveloperID string             `json:"developer_id"`
 	APIIDs      []string           `json:"api_ids"`
 	PolicyID    string             `json:"policy_id"`
 	Status      oauthclient.Status `json:"status"`
@@ -57,7 +58,7 @@ func (s *Service) ListDevelopersWithClients(ctx context.Context, offset, limit i
 
 func summarise(c *oauthclient.Client, now time.Time) ClientSummary {
 	sum := ClientSummary{
-		ID: c.ID, Name: c.ClientName, APIIDs: c.APIIDs, PolicyID: c.PolicyID,
+		ID: c.ID, Name: c.ClientName, DeveloperID: c.DeveloperID, APIIDs: c.APIIDs, PolicyID: c.PolicyID,
 		Status: c.Status, CreatedAt: c.CreatedAt,
 	}
 	for _, sec := range c.Secrets {
@@ -187,6 +188,30 @@ func (s *Service) DeactivateDeveloper(ctx context.Context, adminID, developerID 
 	return nil
 }
 
+// ReactivateDeveloper makes an inactive developer active again: they may
+// log in and create clients. Their clients stay disabled until an
+// administrator enables each ([Service.EnableClient]); tokens revoked at
+// the deactivation stay revoked. Reactivating an active developer changes
+// nothing. It returns an error wrapping ErrNotFound for an unknown
+// developer, and ErrConflict when the developer changed meanwhile.
+func (s *Service) ReactivateDeveloper(ctx context.Context, adminID, developerID string) error {
+	d, err := s.developers.GetDeveloper(ctx, developerID)
+	if err != nil {
+		return err
+	}
+	if d.Status == DeveloperActive {
+		return nil
+	}
+	now := s.now()
+	d.Status, d.UpdatedAt = DeveloperActive, now
+	if err := s.developers.UpdateDeveloper(ctx, d); err != nil {
+		return err
+	}
+	s.emit(ctx, Event{Type: EventDeveloperReactivated, Actor: adminID, DeveloperID: developerID, Time: now,
+		Detail: "clients_disabled=true"})
+	return nil
+}
+
 func (s *Service) emitAdmin(ctx context.Context, t EventType, adminID string, c *oauthclient.Client, detail string) {
 	s.emit(ctx, Event{Type: t, Actor: adminID, DeveloperID: c.DeveloperID, ClientID: c.ID, Time: c.UpdatedAt, Detail: detail})
 }
@@ -200,16 +225,8 @@ func notPending(st oauthclient.Status) error {
 // for a missing ID or name or an unknown auth mode, and one wrapping
 // ErrDuplicate (field "id") if the ID exists.
 func (s *Service) AddAPI(ctx context.Context, a *catalogue.API) error {
-	if err := checkID(a.ID); err != nil {
+	if err := checkAPI(a); err != nil {
 		return err
-	}
-	if _, err := checkName("name", a.Name); err != nil {
-		return err
-	}
-	switch a.AuthMode {
-	case catalogue.AuthOAuth2, catalogue.AuthToken, catalogue.AuthJWT, catalogue.AuthKeyless:
-	default:
-		return newError(ErrInvalidInput, "auth_mode", "must be one of oauth2, auth_token, jwt, keyless")
 	}
 	s.stamp(&a.CreatedAt, &a.Version)
 	return s.added(ctx, "api", a.ID, s.catalogueAdmin.CreateAPI(ctx, a))
@@ -217,27 +234,13 @@ func (s *Service) AddAPI(ctx context.Context, a *catalogue.API) error {
 
 // AddPolicy adds a policy to the catalogue. It sets p.CreatedAt to now if
 // it is zero and p.Version to 1. It returns an *Error wrapping
-// ErrInvalidInput for a missing ID or name or an access right without an
-// API, one wrapping ErrNotFound (field "access_rights[i].api_id") for an
-// access right to an unknown API, and one wrapping ErrDuplicate (field
-// "id") if the ID exists.
+// ErrInvalidInput for a missing ID or name, a scope that is not an RFC 6749
+// scope token or an access right without an API, one wrapping ErrNotFound
+// (field "access_rights[i].api_id") for an access right to an unknown API,
+// and one wrapping ErrDuplicate (field "id") if the ID exists.
 func (s *Service) AddPolicy(ctx context.Context, p *catalogue.Policy) error {
-	if err := checkID(p.ID); err != nil {
+	if err := s.checkPolicy(ctx, p); err != nil {
 		return err
-	}
-	if _, err := checkName("name", p.Name); err != nil {
-		return err
-	}
-	for i, ar := range p.AccessRights {
-		field := "access_rights[" + strconv.Itoa(i) + "].api_id"
-		if ar.APIID == "" {
-			return newError(ErrInvalidInput, field, "is required")
-		}
-		if _, err := s.catalogue.GetAPI(ctx, ar.APIID); errors.Is(err, ErrNotFound) {
-			return newError(ErrNotFound, field, "no such API")
-		} else if err != nil {
-			return err
-		}
 	}
 	s.stamp(&p.CreatedAt, &p.Version)
 	return s.added(ctx, "policy", p.ID, s.catalogueAdmin.CreatePolicy(ctx, p))
@@ -246,25 +249,12 @@ func (s *Service) AddPolicy(ctx context.Context, p *catalogue.Policy) error {
 // AddEntry adds a catalogue entry after checking it with
 // catalogue.ValidateEntry against its API and the policies it offers. It
 // sets e.CreatedAt to now if it is zero and e.Version to 1. It returns an
-// *Error wrapping ErrInvalidInput for a missing ID, one wrapping
-// ErrNotFound (field "api_id") for an unknown API, the catalogue's error
-// for a rule the entry breaks, and one wrapping ErrDuplicate (field "id")
-// if the ID exists.
+// *Error wrapping ErrInvalidInput for a missing ID, a display name or
+// description that is too long, one wrapping ErrNotFound (field "api_id")
+// for an unknown API, the catalogue's error for a rule the entry breaks,
+// and one wrapping ErrDuplicate (field "id") if the ID exists.
 func (s *Service) AddEntry(ctx context.Context, e *catalogue.Entry) error {
-	if err := checkID(e.ID); err != nil {
-		return err
-	}
-	api, err := s.catalogue.GetAPI(ctx, e.APIID)
-	if errors.Is(err, ErrNotFound) {
-		return newError(ErrNotFound, "api_id", "no such API")
-	} else if err != nil {
-		return err
-	}
-	policies, err := s.catalogue.ListPolicies(ctx)
-	if err != nil {
-		return err
-	}
-	if err := catalogue.ValidateEntry(e, api, policies); err != nil {
+	if err := s.checkEntry(ctx, e); err != nil {
 		return err
 	}
 	s.stamp(&e.CreatedAt, &e.Version)

@@ -27,12 +27,17 @@
 //  4. [Service.ListClients], [Service.GetClient], [Service.UpdateClient],
 //     [Service.RotateSecret], [Service.RevokeTokens] and
 //     [Service.DeleteClient] manage the developer's clients.
-//  5. [Service.ListDevelopersWithClients], [Service.ApproveClient],
-//     [Service.RejectClient], [Service.DisableClient],
-//     [Service.EnableClient] and [Service.DeactivateDeveloper] are the
-//     administrator's views and actions; [Service.AddAPI],
-//     [Service.AddPolicy] and [Service.AddEntry] fill the catalogue with
-//     the catalogue's rules applied.
+//  5. [Service.ListDevelopersWithClients], [Service.FindDevelopers]
+//     (search, and the approval queue), [Service.ClientDetail],
+//     [Service.ApproveClient], [Service.RejectClient],
+//     [Service.DisableClient], [Service.EnableClient],
+//     [Service.DeactivateDeveloper] and [Service.ReactivateDeveloper] are
+//     the administrator's views and actions; [Service.Catalogue] lists the
+//     catalogue, [Service.AddAPI], [Service.AddPolicy] and
+//     [Service.AddEntry] fill it and [Service.UpdateAPI],
+//     [Service.UpdatePolicy] and [Service.UpdateEntry] change it
+//     (deactivating an API or a policy, hiding an entry), with the
+//     catalogue's rules applied and an event for every change.
 //
 // # Ownership
 //
@@ -78,7 +83,7 @@
 //
 // Every change emits an [Event] (client created, updated, secret rotated,
 // tokens revoked, deleted, approved, rejected, disabled, enabled; developer
-// registered and deactivated; catalogue changed) to Config.Observer, after
+// registered, deactivated and reactivated; catalogue changed) to Config.Observer, after
 // the store change succeeded. An event records the actor, the developer
 // and client IDs, the time and a detail in plain words; it never holds a
 // secret, a hash or a token. [SlogObserver] logs events with log/slog and

@@ -22,7 +22,8 @@ const (
 	EventEnabled              EventType = "enabled"        // an administrator enabled a disabled client
 	EventDeveloperRegistered  EventType = "developer_registered"
 	EventDeveloperDeactivated EventType = "developer_deactivated" // clients disabled, tokens revoked
-	EventCatalogueChanged     EventType = "catalogue_changed"     // an API, policy or entry was added
+	EventDeveloperReactivated EventType = "developer_reactivated" // may log in again; clients stay disabled
+	EventCatalogueChanged     EventType = "catalogue_changed"     // an API, policy or entry was added or updated
 )
 
 // Event records one change made through the [Service]. It never holds a

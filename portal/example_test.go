@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"math/rand/v2"
@@ -125,4 +126,68 @@ func must(err error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// ExampleService_UpdateEntry hides a catalogue entry and then requires
+// approval for it: each update checks the catalogue's rules, refuses a
+// stale version, and emits an event naming what changed.
+func ExampleService_UpdateEntry() {
+	ctx := context.Background()
+	svc, err := portal.New(portal.Config{
+		Store: memory.New(),
+		Observer: portal.ObserverFunc(func(_ context.Context, e portal.Event) {
+			fmt.Println(e.Actor, e.Detail)
+		}),
+	})
+	must(err)
+	must(svc.AddAPI(ctx, &catalogue.API{ID: "payments", Name: "Payments API", AuthMode: catalogue.AuthOAuth2, Active: true}))
+	must(svc.AddPolicy(ctx, &catalogue.Policy{ID: "std", Name: "Standard", Active: true,
+		AccessRights: []catalogue.AccessRight{{APIID: "payments"}}}))
+	must(svc.AddEntry(ctx, &catalogue.Entry{ID: "payments", APIID: "payments", PolicyIDs: []string{"std"}, Visible: true}))
+
+	cat, err := svc.Catalogue(ctx)
+	must(err)
+	e := cat.Entry("payments")
+	e.Visible = false
+	must(svc.UpdateEntry(ctx, "admin:ada", e))
+
+	stale := *e
+	stale.Version--
+	stale.RequiresApproval = true
+	fmt.Println(errors.Is(svc.UpdateEntry(ctx, "admin:ada", &stale), portal.ErrConflict))
+	// Output:
+	//  added api "payments"
+	//  added policy "std"
+	//  added entry "payments"
+	// admin:ada updated entry "payments": visible=false
+	// true
+}
+
+// ExampleService_FindDevelopers lists the approval queue: the developers
+// with clients pending approval, and only those clients.
+func ExampleService_FindDevelopers() {
+	ctx := context.Background()
+	svc, err := portal.New(portal.Config{Store: memory.New()})
+	must(err)
+	must(svc.AddAPI(ctx, &catalogue.API{ID: "ledger", Name: "Ledger API", AuthMode: catalogue.AuthOAuth2, Active: true}))
+	must(svc.AddPolicy(ctx, &catalogue.Policy{ID: "ledger", Name: "Ledger", Active: true,
+		AccessRights: []catalogue.AccessRight{{APIID: "ledger"}}}))
+	must(svc.AddEntry(ctx, &catalogue.Entry{ID: "ledger", APIID: "ledger", PolicyIDs: []string{"ledger"},
+		Visible: true, RequiresApproval: true}))
+	dev, err := svc.RegisterDeveloper(ctx, portal.NewDeveloper{Email: "ada@example.com", Name: "Ada"})
+	must(err)
+	_, err = svc.CreateClient(ctx, dev.ID, portal.CreateClientRequest{
+		EntryIDs: []string{"ledger"},
+		Metadata: oauthclient.Metadata{ClientName: "Books", GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}},
+	})
+	must(err)
+
+	queue, err := svc.FindDevelopers(ctx, portal.DeveloperQuery{ClientStatus: oauthclient.StatusPending})
+	must(err)
+	for _, dc := range queue {
+		for _, c := range dc.Clients {
+			fmt.Println(dc.Developer.Name, c.Name, c.Status)
+		}
+	}
+	// Output: Ada Books pending_approval
 }
