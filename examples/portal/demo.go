@@ -12,13 +12,15 @@ import (
 	"github.com/portaloauth/portaloauth/portal"
 )
 
-// The demo catalogue: two OAuth 2.0 APIs (one offering two policies) and
-// one API with another authentication mode, which the portal must not
-// offer.
+// The demo catalogue: three OAuth 2.0 APIs (one offering two policies, one
+// whose new clients wait for an administrator's approval) and one API with
+// another authentication mode, which the portal must not offer. Payments
+// and Weather share no policy, so no one client can have both.
 var (
 	demoAPIs = []*catalogue.API{
 		{ID: "payments", Name: "Payments API", AuthMode: catalogue.AuthOAuth2, Active: true},
 		{ID: "weather", Name: "Weather API", AuthMode: catalogue.AuthOAuth2, Active: true},
+		{ID: "ledger", Name: "Ledger API", AuthMode: catalogue.AuthOAuth2, Active: true},
 		{ID: "orders-legacy", Name: "Orders API (legacy keys)", AuthMode: catalogue.AuthToken, Active: true},
 	}
 	demoPolicies = []*catalogue.Policy{
@@ -28,6 +30,8 @@ var (
 			AccessRights: []catalogue.AccessRight{{APIID: "payments"}}, Scopes: []string{"payments:read", "payments:write"}},
 		{ID: "weather-standard", Name: "Weather standard", Active: true,
 			AccessRights: []catalogue.AccessRight{{APIID: "weather"}}},
+		{ID: "ledger-partner", Name: "Ledger partner", Active: true,
+			AccessRights: []catalogue.AccessRight{{APIID: "ledger"}}, Scopes: []string{"ledger:read"}},
 		{ID: "orders-keys", Name: "Orders with API keys", Active: true,
 			AccessRights: []catalogue.AccessRight{{APIID: "orders-legacy"}}},
 	}
@@ -38,6 +42,9 @@ var (
 		{ID: "weather", APIID: "weather", DisplayName: "Weather API", Visible: true,
 			Description: "Forecasts and observations for any place on Earth.",
 			PolicyIDs:   []string{"weather-standard"}},
+		{ID: "ledger", APIID: "ledger", DisplayName: "Ledger API", Visible: true, RequiresApproval: true,
+			Description: "Read-only bookkeeping data for partners. New clients wait for an administrator's approval.",
+			PolicyIDs:   []string{"ledger-partner"}},
 		{ID: "orders-legacy", APIID: "orders-legacy", DisplayName: "Orders API (legacy keys)", Visible: true,
 			Description: "Authenticates with API keys, not OAuth 2.0.",
 			PolicyIDs:   []string{"orders-keys"}},

@@ -190,9 +190,10 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	issuer := strings.TrimSuffix(cfg.Issuer, "/")
 	hasher := &oauthclient.Hasher{}
+	audit := web.NewAuditLog(0)
 	svc, err := portal.New(portal.Config{
 		Store: cfg.Store, Hasher: hasher, Now: cfg.Now, Rand: cfg.Rand,
-		Observer: portal.SlogObserver{Logger: cfg.Logger},
+		Observer: web.Observers{portal.SlogObserver{Logger: cfg.Logger}, audit},
 	})
 	if err != nil {
 		return nil, err
@@ -208,15 +209,17 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		return nil, err
 	}
 	a.Site, err = web.New(web.Config{
-		Portal:        svc,
-		Directory:     cfg.Store,
-		Hasher:        hasher,
-		Admins:        []web.Admin{{Username: cfg.AdminUser, PasswordHash: adminHash}},
-		TokenEndpoint: issuer + authserver.PathToken,
-		Now:           cfg.Now,
-		Rand:          cfg.Rand,
-		Logger:        cfg.Logger,
-		SecureCookies: strings.HasPrefix(issuer, "https://"),
+		Portal:            svc,
+		Directory:         cfg.Store,
+		Hasher:            hasher,
+		Admins:            []web.Admin{{Username: cfg.AdminUser, PasswordHash: adminHash}},
+		TokenEndpoint:     issuer + authserver.PathToken,
+		AuthorizeEndpoint: issuer + authserver.PathAuthorize,
+		Audit:             audit,
+		Now:               cfg.Now,
+		Rand:              cfg.Rand,
+		Logger:            cfg.Logger,
+		SecureCookies:     strings.HasPrefix(issuer, "https://"),
 	})
 	if err != nil {
 		return nil, err

@@ -49,7 +49,7 @@ func TestNewAppSeedsTheDemo(t *testing.T) {
 	ctx := t.Context()
 	require.NotNil(t, a.Demo)
 
-	// The catalogue: two OAuth 2.0 APIs offered, one with two policies;
+	// The catalogue: three OAuth 2.0 APIs offered, one with two policies, one needing approval;
 	// the API with another auth mode is not offered.
 	apis, err := a.Store.ListAPIs(ctx)
 	require.NoError(t, err)
@@ -57,7 +57,7 @@ func TestNewAppSeedsTheDemo(t *testing.T) {
 	for _, api := range apis {
 		modes[api.AuthMode]++
 	}
-	assert.Equal(t, 2, modes[catalogue.AuthOAuth2])
+	assert.Equal(t, 3, modes[catalogue.AuthOAuth2])
 	assert.Equal(t, 1, modes[catalogue.AuthToken])
 	eligible, err := a.Portal.EligibleEntries(ctx, a.Demo.DeveloperID)
 	require.NoError(t, err)
@@ -66,7 +66,7 @@ func TestNewAppSeedsTheDemo(t *testing.T) {
 		assert.Equal(t, catalogue.AuthOAuth2, e.API.AuthMode)
 		policies[e.Entry.ID] = len(e.Policies)
 	}
-	assert.Equal(t, map[string]int{"payments": 2, "weather": 1}, policies)
+	assert.Equal(t, map[string]int{"payments": 2, "weather": 1, "ledger": 1}, policies)
 
 	// The demo developer, with an argon2id password hash and no client.
 	d, err := a.Store.GetDeveloperByEmail(ctx, demoEmail)

@@ -70,10 +70,10 @@ type homeData struct {
 }
 
 func (s *Site) home(w http.ResponseWriter, r *http.Request) {
-	p := &page{Title: "Developer Portal", Menu: "home", Data: homeData{}}
+	p := &page{Title: "Home", Menu: "home", Data: homeData{}}
 	if sess := s.sessions.get(r, developerCookie); sess != nil {
 		if d, err := s.portal.GetDeveloper(r.Context(), sess.userID); err == nil && d.Status == portal.DeveloperActive {
-			p = s.devPage(&devCtx{sess: sess, dev: d}, "Developer Portal", "home", homeData{LoggedIn: true})
+			p = s.devPage(&devCtx{sess: sess, dev: d}, "Home", "home", homeData{LoggedIn: true})
 		}
 	}
 	s.render(w, r, http.StatusOK, "home", p)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
@@ -38,10 +39,10 @@ func (s *Site) admin(h func(http.ResponseWriter, *http.Request, *adminCtx)) http
 	}
 }
 
-func (s *Site) adminPage(ac *adminCtx, title string, data any) *page {
+func (s *Site) adminPage(ac *adminCtx, title, menu string, data any) *page {
 	return &page{
 		Title:  title,
-		Menu:   "developers",
+		Menu:   menu,
 		User:   ac.username,
 		Admin:  true,
 		CSRF:   ac.sess.csrf,
@@ -136,17 +137,61 @@ func clientActions(id string, st oauthclient.Status) []adminAction {
 type developersData struct {
 	Developers []developerRow
 	Pager      pager
+	Query      string   // the search text
+	Status     string   // "", "active", "inactive"
+	Statuses   []option // the status filter
+	Queue      bool     // the approval queue: pending clients only
+	PagerQuery string   // the search as query parameters for the pager
 }
 
 func (s *Site) adminDevelopers(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+	s.developerList(w, r, ac, false)
+}
+
+func (s *Site) adminApprovals(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+	s.developerList(w, r, ac, true)
+}
+
+// developerList is the Developers page, or the approval queue: developers
+// with their clients, searched and filtered.
+func (s *Site) developerList(w http.ResponseWriter, r *http.Request, ac *adminCtx, queue bool) {
+	q := r.URL.Query()
+	d := developersData{Query: strings.TrimSpace(q.Get("q")), Queue: queue}
+	if len(d.Query) > 200 {
+		d.Query = d.Query[:200]
+	}
+	query := portal.DeveloperQuery{Text: d.Query}
+	switch st := q.Get("status"); st {
+	case string(portal.DeveloperActive), string(portal.DeveloperInactive):
+		d.Status, query.Status = st, portal.DeveloperStatus(st)
+	}
+	for _, o := range []option{{"", "All developers", false}, {"active", "Active", false}, {"inactive", "Deactivated", false}} {
+		o.Checked = o.Value == d.Status
+		d.Statuses = append(d.Statuses, o)
+	}
+	if queue {
+		query.ClientStatus = oauthclient.StatusPending
+	}
+	pq := url.Values{}
+	if d.Query != "" {
+		pq.Set("q", d.Query)
+	}
+	if d.Status != "" {
+		pq.Set("status", d.Status)
+	}
+	if len(pq) > 0 {
+		d.PagerQuery = "&" + pq.Encode()
+	}
 	list, p, n, err := listPage(s, r, func(offset, limit int) ([]portal.DeveloperClients, error) {
-		return s.portal.ListDevelopersWithClients(r.Context(), offset, limit)
+		query.Offset, query.Limit = offset, limit
+		return s.portal.FindDevelopers(r.Context(), query)
 	})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := developersData{Pager: p}
+	d.Pager = p
+	d.Pager.Query = d.PagerQuery
 	for _, dc := range list {
 		row := developerRow{
 			ID:      dc.Developer.ID,
@@ -164,15 +209,19 @@ func (s *Site) adminDevelopers(w http.ResponseWriter, r *http.Request, ac *admin
 		}
 		d.Developers = append(d.Developers, row)
 	}
-	s.render(w, r, http.StatusOK, "admin_developers", s.adminPage(ac, "Developers", d))
+	title, menu, tmpl := "Developers", "developers", "admin_developers"
+	if queue {
+		title, menu = "Approvals", "approvals"
+	}
+	s.render(w, r, http.StatusOK, tmpl, s.adminPage(ac, title, menu, d))
 }
 
-// backToDevelopers redirects to the Developers page the form was posted
-// from.
+// backToDevelopers redirects to the admin page the form was posted from:
+// the "back" field names a local /admin path, else the Developers page.
 func backToDevelopers(w http.ResponseWriter, r *http.Request) {
 	to := "/admin/developers"
-	if n, err := strconv.Atoi(r.PostForm.Get("page")); err == nil && n > 1 && n <= 100000 {
-		to += "?page=" + strconv.Itoa(n)
+	if b := r.PostForm.Get("back"); strings.HasPrefix(b, "/admin/") && localPath(b) {
+		to = b
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
@@ -200,12 +249,96 @@ func (s *Site) adminClientAction(w http.ResponseWriter, r *http.Request, ac *adm
 		s.renderError(w, r, http.StatusNotFound, "")
 		return
 	}
+	name := id
+	if cd, err := s.portal.ClientDetail(r.Context(), id); err == nil {
+		name = cd.Name
+	}
 	if err := do(r.Context(), ac.actor(), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.setNotice(ac.sess, "Client "+id+" "+done+".")
+	s.sessions.setNotice(ac.sess, "The client "+strconv.Quote(name)+" was "+done+".")
 	backToDevelopers(w, r)
+}
+
+// confirmData is the page asking to confirm an administrator's
+// destructive action on a client.
+type confirmData struct {
+	Client adminClient
+	Action adminAction
+	Effect string
+	Back   string
+}
+
+// confirmClientAction asks before rejecting or disabling a client.
+func (s *Site) confirmClientAction(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	var effect string
+	switch action {
+	case "reject":
+		effect = "The client is deleted; its developer can create a new one."
+	case "disable":
+		effect = "The client can no longer get tokens, and every token it holds is revoked at once. You can enable it again later."
+	default:
+		s.renderError(w, r, http.StatusNotFound, "")
+		return
+	}
+	cd, err := s.portal.ClientDetail(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var act adminAction
+	for _, a := range clientActions(cd.ID, cd.Status) {
+		if strings.HasSuffix(a.URL, "/"+action) {
+			act = a
+		}
+	}
+	if act.URL == "" {
+		s.renderError(w, r, http.StatusConflict, "This client is "+strings.ToLower(statusText(cd.Status))+": it cannot be "+action+"ed.")
+		return
+	}
+	back := r.URL.Query().Get("back")
+	if !strings.HasPrefix(back, "/admin/") || !localPath(back) {
+		back = "/admin/clients/" + url.PathEscape(id)
+	}
+	d := confirmData{Client: adminClient{ID: cd.ID, Name: cd.Name, Status: cd.Status}, Action: act, Effect: effect, Back: back}
+	s.render(w, r, http.StatusOK, "admin_confirm", s.adminPage(ac, act.Label+" "+cd.Name+"?", "developers", d))
+}
+
+// clientDetailData is the administrator's client page's data.
+type clientDetailData struct {
+	Client    adminClient
+	Developer developerRow
+	Detail    *portal.ClientDetail
+	Grants    []string
+	Events    []auditRow
+}
+
+func (s *Site) adminClient(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+	cd, err := s.portal.ClientDetail(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := s.loadNames(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := clientDetailData{
+		Client: adminClient{ID: cd.ID, Name: cd.Name, APIs: n.apiList(cd.APIIDs), Policy: n.policy(cd.PolicyID),
+			Status: cd.Status, Created: cd.CreatedAt, Actions: clientActions(cd.ID, cd.Status)},
+		Detail: cd,
+		Events: s.auditRows(s.audit.clientEvents(cd.ID, 50)),
+	}
+	if dev, err := s.portal.GetDeveloper(r.Context(), cd.DeveloperID); err == nil {
+		d.Developer = developerRow{ID: dev.ID, Name: dev.Name, Email: dev.Email, Active: dev.Status == portal.DeveloperActive}
+	}
+	for _, g := range cd.Metadata.GrantTypes {
+		d.Grants = append(d.Grants, grantLabel(g))
+	}
+	s.render(w, r, http.StatusOK, "admin_client", s.adminPage(ac, cd.Name, "developers", d))
 }
 
 func (s *Site) deactivateForm(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
@@ -215,7 +348,7 @@ func (s *Site) deactivateForm(w http.ResponseWriter, r *http.Request, ac *adminC
 		return
 	}
 	row := developerRow{ID: d.ID, Name: d.Name, Email: d.Email, Active: d.Status == portal.DeveloperActive}
-	s.render(w, r, http.StatusOK, "admin_deactivate", s.adminPage(ac, "Deactivate "+d.Name, row))
+	s.render(w, r, http.StatusOK, "admin_deactivate", s.adminPage(ac, "Deactivate "+d.Name, "developers", row))
 }
 
 func (s *Site) deactivateDeveloper(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
@@ -225,6 +358,24 @@ func (s *Site) deactivateDeveloper(w http.ResponseWriter, r *http.Request, ac *a
 		return
 	}
 	s.sessions.endUser(developerCookie, id)
-	s.sessions.setNotice(ac.sess, "The developer was deactivated: their clients are disabled and their tokens revoked.")
+	s.sessions.setNotice(ac.sess, developerName(r, s, id)+" was deactivated: their clients are disabled and their tokens revoked.")
 	backToDevelopers(w, r)
+}
+
+func (s *Site) reactivateDeveloper(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+	id := r.PathValue("id")
+	if err := s.portal.ReactivateDeveloper(r.Context(), ac.actor(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.setNotice(ac.sess, developerName(r, s, id)+" was reactivated and may log in again. Their clients stay disabled until you enable them.")
+	backToDevelopers(w, r)
+}
+
+// developerName names a developer in a notice.
+func developerName(r *http.Request, s *Site, id string) string {
+	if d, err := s.portal.GetDeveloper(r.Context(), id); err == nil {
+		return d.Name
+	}
+	return "The developer"
 }

@@ -66,7 +66,8 @@ func TestAdminDevelopersPage(t *testing.T) {
 	}
 	assert.NotContains(t, r.body, nc.Secret.Reveal(), "never a secret")
 	assert.NotContains(t, r.body, nc.Client.Secrets[0].Hash, "never a hash")
-	assert.Contains(t, r.body, `action="/admin/clients/`+nc.Client.ID+`/disable"`)
+	assert.Contains(t, r.body, `href="/admin/clients/`+nc.Client.ID+`/disable?back=/admin/developers"`, "disabling asks first")
+	assert.Contains(t, r.body, `href="/admin/clients/`+nc.Client.ID+`"`, "the client's page")
 }
 
 func TestAdminPaging(t *testing.T) {
@@ -104,19 +105,32 @@ func TestAdminClientActions(t *testing.T) {
 		return c.Status
 	}
 	act := func(id, action string) response {
-		return b.submit("/admin/developers", "/admin/clients/"+id+"/"+action, url.Values{"page": {"1"}})
+		return b.submit("/admin/developers", "/admin/clients/"+id+"/"+action, url.Values{"back": {"/admin/developers"}})
 	}
 
 	page := b.get("/admin/developers")
 	assert.Contains(t, page.body, "Pending approval")
 	assert.Contains(t, page.body, `action="/admin/clients/`+pending.Client.ID+`/approve"`)
-	assert.Contains(t, page.body, `action="/admin/clients/`+pending.Client.ID+`/reject"`)
+	assert.Contains(t, page.body, `href="/admin/clients/`+pending.Client.ID+`/reject?back=/admin/developers"`)
+
+	// Rejecting and disabling ask first, naming the client and what follows.
+	confirm := b.get("/admin/clients/" + pending.Client.ID + "/reject?back=/admin/approvals")
+	require.Equal(t, http.StatusOK, confirm.code)
+	assert.Contains(t, confirm.body, "Reject the client “Partner app”?")
+	assert.Contains(t, confirm.body, `action="/admin/clients/`+pending.Client.ID+`/reject"`)
+	assert.Contains(t, confirm.body, `name="back" value="/admin/approvals"`)
+	confirm = b.get("/admin/clients/" + active.Client.ID + "/disable?back=//evil.example")
+	require.Equal(t, http.StatusOK, confirm.code)
+	assert.Contains(t, confirm.body, "every token it holds is revoked")
+	assert.NotContains(t, confirm.body, "evil.example", "only a local admin path is a way back")
+	assert.Equal(t, http.StatusConflict, b.get("/admin/clients/"+active.Client.ID+"/reject").code, "an active client is not pending")
+	assert.Equal(t, http.StatusNotFound, b.get("/admin/clients/"+active.Client.ID+"/approve").code, "approving needs no confirmation")
 
 	r := act(pending.Client.ID, "approve")
 	require.Equal(t, http.StatusSeeOther, r.code, r.body)
 	assert.Equal(t, "/admin/developers", r.location())
 	assert.Equal(t, oauthclient.StatusActive, status(pending.Client.ID))
-	assert.Contains(t, b.get("/admin/developers").body, "approved")
+	assert.Contains(t, b.get("/admin/developers").body, "The client &#34;Partner app&#34; was approved.")
 
 	assert.Equal(t, http.StatusConflict, act(pending.Client.ID, "approve").code, "not pending any more")
 	assert.Equal(t, http.StatusConflict, act(pending.Client.ID, "reject").code)
@@ -140,9 +154,11 @@ func TestAdminClientActions(t *testing.T) {
 	_, err = h.store.GetClient(t.Context(), other.Client.ID)
 	assert.ErrorIs(t, err, oauthclient.ErrNotFound)
 
-	// The page number comes back.
-	r = b.submit("/admin/developers", "/admin/clients/"+active.Client.ID+"/disable", url.Values{"page": {"3"}})
+	// The page the action was taken on comes back; only an admin page.
+	r = b.submit("/admin/developers", "/admin/clients/"+active.Client.ID+"/disable", url.Values{"back": {"/admin/developers?page=3"}})
 	assert.Equal(t, "/admin/developers?page=3", r.location())
+	r = b.submit("/admin/developers", "/admin/clients/"+active.Client.ID+"/enable", url.Values{"back": {"https://evil.example/"}})
+	assert.Equal(t, "/admin/developers", r.location())
 }
 
 func TestAdminDeactivateDeveloper(t *testing.T) {

@@ -141,9 +141,10 @@ func pageNumber(r *http.Request) int {
 
 // pager is the data of a list's previous/next links.
 type pager struct {
-	Page int
-	Prev int // 0: none
-	Next int // 0: none
+	Page  int
+	Prev  int    // 0: none
+	Next  int    // 0: none
+	Query string // more query parameters, "&q=...", kept across pages
 }
 
 func newPager(page, got, size int) pager {

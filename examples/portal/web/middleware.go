@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"runtime/debug"
+	"strings"
 )
 
 // baseCSP is the Content-Security-Policy of every response: nothing inline,
@@ -43,7 +44,7 @@ func (s *Site) Middleware(next http.Handler) http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 		}
-		rw := &trackingWriter{ResponseWriter: w}
+		rw := &trackingWriter{ResponseWriter: w, site: s, req: r}
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -62,19 +63,45 @@ func (s *Site) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-// trackingWriter remembers whether the response was started.
+// trackingWriter remembers whether the response was started, and gives
+// the plain-text "404 page not found" and "405 method not allowed" that
+// http.ServeMux writes for a request no pattern matches the portal's
+// styled error page instead.
 type trackingWriter struct {
 	http.ResponseWriter
-	wrote bool
+	site    *Site
+	req     *http.Request
+	wrote   bool
+	replace bool // the mux's plain-text error was replaced: drop its body
 }
 
 func (t *trackingWriter) WriteHeader(code int) {
+	if t.wrote {
+		t.ResponseWriter.WriteHeader(code)
+		return
+	}
 	t.wrote = true
+	if (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) &&
+		strings.HasPrefix(t.Header().Get("Content-Type"), "text/plain") {
+		t.replace = true
+		t.Header().Del("Content-Length")
+		msg := ""
+		if code == http.StatusMethodNotAllowed {
+			msg = "This address does not take that kind of request."
+		}
+		t.site.renderError(t.ResponseWriter, t.req, code, msg)
+		return
+	}
 	t.ResponseWriter.WriteHeader(code)
 }
 
 func (t *trackingWriter) Write(b []byte) (int, error) {
-	t.wrote = true
+	if !t.wrote {
+		t.WriteHeader(http.StatusOK)
+	}
+	if t.replace {
+		return len(b), nil
+	}
 	return t.ResponseWriter.Write(b)
 }
 

@@ -32,25 +32,50 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2 Jan 2006 15:04 UTC")
 	},
-	"join": strings.Join,
-	"statusLabel": func(st oauthclient.Status) string {
-		switch st {
-		case oauthclient.StatusActive:
-			return "Active"
-		case oauthclient.StatusDisabled:
-			return "Disabled"
-		case oauthclient.StatusPending:
-			return "Pending approval"
-		}
-		return string(st)
-	},
-	"inc":   func(i int) int { return i + 1 },
-	"input": newInput,
+	"join":        strings.Join,
+	"statusLabel": statusText,
+	"inc":         func(i int) int { return i + 1 },
+	"lower":       strings.ToLower,
+	"input":       newInput,
+	"optional":    func(in input) input { in.Optional = true; return in },
+	"fe":          func(id, msg string) fieldError { return fieldError{ID: id, Msg: msg} },
+	"describe":    describedBy,
+}
+
+// fieldError is a field's error message with the ID its field's
+// aria-describedby names.
+type fieldError struct{ ID, Msg string }
+
+// describedBy returns the value of an aria-describedby attribute: the IDs
+// of those of a hint and an error that are present ("" if none).
+func describedBy(hintID, hint, errID, errMsg string) string {
+	var ids []string
+	if hint != "" {
+		ids = append(ids, hintID)
+	}
+	if errMsg != "" {
+		ids = append(ids, errID)
+	}
+	return strings.Join(ids, " ")
+}
+
+// statusText names a client status in words.
+func statusText(st oauthclient.Status) string {
+	switch st {
+	case oauthclient.StatusActive:
+		return "Active"
+	case oauthclient.StatusDisabled:
+		return "Disabled"
+	case oauthclient.StatusPending:
+		return "Pending approval"
+	}
+	return string(st)
 }
 
 // input is a labelled text field of a form, with its error.
 type input struct {
 	Name, Label, Type, Value, Error, Autocomplete, Hint string
+	Optional                                            bool
 }
 
 // newInput builds an input for the "input" template: name, label, type,

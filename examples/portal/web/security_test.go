@@ -143,7 +143,8 @@ func TestWrongMethods(t *testing.T) {
 		{http.MethodPatch, "/clients/abc/rotate"},
 		{http.MethodGet, "/admin/logout"},
 		{http.MethodPost, "/admin/developers"},
-		{http.MethodGet, "/admin/clients/abc/approve"},
+		{http.MethodPut, "/admin/clients/abc/approve"},
+		{http.MethodDelete, "/admin/catalogue"},
 		{http.MethodDelete, "/admin/developers/abc/deactivate"},
 		{http.MethodPost, "/static/portal.css"},
 	} {

@@ -87,9 +87,17 @@ type Config struct {
 	// TokenEndpoint is shown next to a new secret, e.g.
 	// "http://127.0.0.1:8080/oauth/token"; empty: not shown.
 	TokenEndpoint string
-	Now           func() time.Time // nil: time.Now
-	Rand          io.Reader        // session IDs, CSRF key, salts; nil: crypto/rand.Reader
-	Logger        *slog.Logger     // nil: slog.Default()
+	// AuthorizeEndpoint is shown with a PKCE example to clients that
+	// redirect, e.g. "http://127.0.0.1:8080/oauth/authorize"; empty: not
+	// shown.
+	AuthorizeEndpoint string
+	// Audit, if set, is the event log the admin pages show (a client's
+	// audit trail, the catalogue's changes); the portal.Service must hand
+	// it its events. nil: the pages show no events.
+	Audit  *AuditLog
+	Now    func() time.Time // nil: time.Now
+	Rand   io.Reader        // session IDs, CSRF key, salts; nil: crypto/rand.Reader
+	Logger *slog.Logger     // nil: slog.Default()
 	// SecureCookies marks cookies Secure even on plain http requests, for a
 	// portal behind a TLS-terminating proxy. Requests over TLS always get
 	// Secure cookies.
@@ -107,6 +115,8 @@ type Site struct {
 	passwords passwords
 	admins    map[string]string // username → hash
 	tokenURL  string
+	authURL   string
+	audit     *AuditLog
 	now       func() time.Time
 	log       *slog.Logger
 	secure    bool
@@ -134,6 +144,8 @@ func New(cfg Config) (*Site, error) {
 		dir:      cfg.Directory,
 		admins:   make(map[string]string, len(cfg.Admins)),
 		tokenURL: cfg.TokenEndpoint,
+		authURL:  cfg.AuthorizeEndpoint,
+		audit:    cfg.Audit,
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		secure:   cfg.SecureCookies,
@@ -220,7 +232,19 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/developers", s.admin(s.adminDevelopers))
 	mux.HandleFunc("GET /admin/developers/{id}/deactivate", s.admin(s.deactivateForm))
 	mux.HandleFunc("POST /admin/developers/{id}/deactivate", s.admin(s.deactivateDeveloper))
+	mux.HandleFunc("POST /admin/developers/{id}/reactivate", s.admin(s.reactivateDeveloper))
+	mux.HandleFunc("GET /admin/approvals", s.admin(s.adminApprovals))
+	mux.HandleFunc("GET /admin/clients/{id}", s.admin(s.adminClient))
+	mux.HandleFunc("GET /admin/clients/{id}/{action}", s.admin(s.confirmClientAction))
 	mux.HandleFunc("POST /admin/clients/{id}/{action}", s.admin(s.adminClientAction))
+
+	mux.HandleFunc("GET /admin/catalogue", s.admin(s.adminCatalogue))
+	mux.HandleFunc("GET /admin/catalogue/{kind}/new", s.admin(s.recordFormPage))
+	mux.HandleFunc("POST /admin/catalogue/{kind}", s.admin(s.saveRecord))
+	mux.HandleFunc("GET /admin/catalogue/{kind}/{id}/edit", s.admin(s.recordFormPage))
+	mux.HandleFunc("POST /admin/catalogue/{kind}/{id}/edit", s.admin(s.saveRecord))
+	mux.HandleFunc("GET /admin/catalogue/{kind}/{id}/deactivate", s.admin(s.toggleForm))
+	mux.HandleFunc("POST /admin/catalogue/{kind}/{id}/{action}", s.admin(s.toggleRecord))
 }
 
 // CurrentUser returns the ID of the developer logged in on r, if any: a
