@@ -220,4 +220,3 @@ func TestStyledNotFound(t *testing.T) {
 	require.Equal(t, http.StatusMethodNotAllowed, r.code)
 	assert.Contains(t, r.body, "does not take that kind of request")
 }
-
