@@ -401,20 +401,12 @@ type catalogueView struct {
 }
 
 func (s *Service) loadCatalogue(ctx context.Context) (*catalogueView, error) {
-	entries, err := s.catalogue.ListEntries(ctx)
+	c, err := s.Catalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
-	apis, err := s.catalogue.ListAPIs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	policies, err := s.catalogue.ListPolicies(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v := &catalogueView{entries: entries, apis: make(map[string]*catalogue.API, len(apis)), policies: policies}
-	for _, a := range apis {
+	v := &catalogueView{entries: c.Entries, apis: make(map[string]*catalogue.API, len(c.APIs)), policies: c.Policies}
+	for _, a := range c.APIs {
 		v.apis[a.ID] = a
 	}
 	return v, nil

@@ -177,8 +177,6 @@ type recordForm struct {
 	Errors  fieldErrors
 }
 
-func (f *recordForm) value(name string) string { return f.Values[name] }
-
 func newRecordForm(k catalogueKind, id string) *recordForm {
 	f := &recordForm{Kind: k, New: id == "", Values: map[string]string{}}
 	f.Action = "/admin/catalogue/" + k.Path
@@ -188,16 +186,26 @@ func newRecordForm(k catalogueKind, id string) *recordForm {
 	return f
 }
 
-// recordFormPage shows the form to add (no id) or edit a record.
-func (s *Site) recordFormPage(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+// kindAndCatalogue reads the kind of record the path names, and the
+// catalogue; it answers 404 for an unknown kind.
+func (s *Site) kindAndCatalogue(w http.ResponseWriter, r *http.Request) (catalogueKind, *portal.Catalogue, bool) {
 	k, ok := kindOf(r.PathValue("kind"))
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "")
-		return
+		return k, nil, false
 	}
 	cat, err := s.portal.Catalogue(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
+		return k, nil, false
+	}
+	return k, cat, true
+}
+
+// recordFormPage shows the form to add (no id) or edit a record.
+func (s *Site) recordFormPage(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
+	k, cat, ok := s.kindAndCatalogue(w, r)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
@@ -282,17 +290,12 @@ func fillEntryForm(f *recordForm, cat *portal.Catalogue, e *catalogue.Entry) {
 
 // saveRecord adds (no id in the path) or updates a record from its form.
 func (s *Site) saveRecord(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
-	k, ok := kindOf(r.PathValue("kind"))
+	k, cat, ok := s.kindAndCatalogue(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "")
 		return
 	}
 	ctx := r.Context()
-	cat, err := s.portal.Catalogue(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	var err error
 	form := r.PostForm
 	id := r.PathValue("id")
 	f := newRecordForm(k, id)
@@ -476,14 +479,8 @@ type toggleData struct {
 // toggleForm asks to confirm deactivating an API or a policy, or hiding an
 // entry: it tells what that does to developers.
 func (s *Site) toggleForm(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
-	k, ok := kindOf(r.PathValue("kind"))
+	k, cat, ok := s.kindAndCatalogue(w, r)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "")
-		return
-	}
-	cat, err := s.portal.Catalogue(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
@@ -520,14 +517,13 @@ func (s *Site) toggleForm(w http.ResponseWriter, r *http.Request, ac *adminCtx) 
 // toggleRecord deactivates or activates an API or a policy, or hides or
 // shows an entry, at the version the page showed.
 func (s *Site) toggleRecord(w http.ResponseWriter, r *http.Request, ac *adminCtx) {
-	k, ok := kindOf(r.PathValue("kind"))
-	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "")
-		return
-	}
 	on := r.PathValue("action") == "activate"
 	if !on && r.PathValue("action") != "deactivate" {
 		s.renderError(w, r, http.StatusNotFound, "")
+		return
+	}
+	k, cat, ok := s.kindAndCatalogue(w, r)
+	if !ok {
 		return
 	}
 	version, err := strconv.ParseInt(r.PostForm.Get("version"), 10, 64)
@@ -536,11 +532,6 @@ func (s *Site) toggleRecord(w http.ResponseWriter, r *http.Request, ac *adminCtx
 		return
 	}
 	ctx := r.Context()
-	cat, err := s.portal.Catalogue(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	id, name := r.PathValue("id"), ""
 	switch k {
 	case kindAPI:
