@@ -17,6 +17,7 @@ import (
 	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/registration"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
@@ -110,7 +111,8 @@ func (f *fixture) faultyServer(t *testing.T, st *faultyStore, log *bytes.Buffer)
 		Logger: slog.New(slog.NewTextHandler(log, nil)),
 	})
 	require.NoError(t, err)
-	require.NoError(t, srv.AddInitialAccessToken(oauthclient.NewPlaintext(f.iat), f.alice.ID, []string{entryPayments}, ""))
+	require.NoError(t, srv.Registration().AddInitialAccessToken(oauthclient.NewPlaintext(f.iat),
+		registration.InitialAccess{DeveloperID: f.alice.ID, EntryIDs: []string{entryPayments}}))
 	return srv.Handler()
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/registration"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
@@ -154,7 +155,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 		Logger: slog.New(slog.DiscardHandler), MaxBodyBytes: 4 << 10, ConsentKey: consentKey,
 	})
 	require.NoError(t, err)
-	iat, err := f.server.NewInitialAccessToken(f.alice.ID, []string{entryPayments}, "")
+	iat, err := f.server.Registration().NewInitialAccessToken(registration.InitialAccess{DeveloperID: f.alice.ID, EntryIDs: []string{entryPayments}})
 	require.NoError(t, err)
 	f.iat = iat.Reveal()
 

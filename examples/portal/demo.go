@@ -10,6 +10,7 @@ import (
 	"github.com/portaloauth/portaloauth/examples/portal/web"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/registration"
 )
 
 // The demo catalogue: three OAuth 2.0 APIs (one offering two policies, one
@@ -105,11 +106,12 @@ func seedDemo(ctx context.Context, a *app, hasher *oauthclient.Hasher, rand io.R
 	}
 	d.DeveloperID = dev.ID
 
+	access := registration.InitialAccess{DeveloperID: dev.ID, EntryIDs: []string{"weather"}, PolicyID: "weather-standard"}
 	if token != "" {
 		d.InitialAccessToken = oauthclient.NewPlaintext(token)
-		err = a.Auth.AddInitialAccessToken(d.InitialAccessToken, dev.ID, []string{"weather"}, "weather-standard")
+		err = a.Auth.Registration().AddInitialAccessToken(d.InitialAccessToken, access)
 	} else {
-		d.InitialAccessToken, err = a.Auth.NewInitialAccessToken(dev.ID, []string{"weather"}, "weather-standard")
+		d.InitialAccessToken, err = a.Auth.Registration().NewInitialAccessToken(access)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("initial access token: %w", err)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
@@ -76,36 +75,4 @@ func fieldName(k string) string {
 		k = k[:64]
 	}
 	return errorText(k)
-}
-
-// bearerToken returns the token of the request's "Authorization: Bearer"
-// header (RFC 6750 §2.1), or an invalid_token error.
-func bearerToken(r *http.Request) (string, error) {
-	vals := r.Header.Values("Authorization")
-	if len(vals) != 1 {
-		return "", oauthError(codeInvalidToken, "Authorization", "one Bearer token is required")
-	}
-	scheme, token, ok := strings.Cut(vals[0], " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || !isToken68(token) {
-		return "", oauthError(codeInvalidToken, "Authorization", "one Bearer token is required")
-	}
-	return token, nil
-}
-
-// isToken68 reports whether s has the token68 syntax of RFC 7235 §2.1.
-func isToken68(s string) bool {
-	end := len(strings.TrimRight(s, "="))
-	if end == 0 {
-		return false
-	}
-	for i := range end {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case c == '-', c == '.', c == '_', c == '~', c == '+', c == '/':
-		default:
-			return false
-		}
-	}
-	return true
 }

@@ -150,26 +150,6 @@ func TestParseScope(t *testing.T) {
 	}
 }
 
-func TestCheckObject(t *testing.T) {
-	t.Parallel()
-	for _, ok := range []string{`{}`, ` {"a":1, "b":[1,{"a":2}]} `, `{"a":{"a":1}}`} {
-		assert.NoError(t, checkObject([]byte(ok)), ok)
-	}
-	for _, bad := range []string{``, `[]`, `null`, `"a"`, `{`, `{"a":}`, `{"a":1}x`, `{"a":1}{}`, `{"a":1,"a":2}`, `{"a" 1}`} {
-		require.ErrorIs(t, checkObject([]byte(bad)), oauthclient.ErrInvalidClientMetadata, bad)
-	}
-}
-
-func TestIsToken68(t *testing.T) {
-	t.Parallel()
-	for _, ok := range []string{"abc", "a-b.c_d~e+f/g", "abc==", "A1"} {
-		assert.True(t, isToken68(ok), ok)
-	}
-	for _, bad := range []string{"", "=", "a b", "a=b", `a"`, "é", "a,b"} {
-		assert.False(t, isToken68(bad), bad)
-	}
-}
-
 func TestErrorText(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, "a?b?c?d?", errorText("a\"b\\c\nd\u00e9"))
@@ -194,40 +174,6 @@ func TestPanicIsRecoveredAndLogged(t *testing.T) {
 	}, "http.ErrAbortHandler goes on to net/http")
 }
 
-func TestInitialAccessTokens(t *testing.T) {
-	t.Parallel()
-	now := testNow
-	s := newTestServer(t, &now, nil)
-	for name, add := range map[string]func() error{
-		"short": func() error {
-			return s.AddInitialAccessToken(oauthclient.NewPlaintext("short"), "d", []string{"e"}, "")
-		},
-		"not token68": func() error {
-			return s.AddInitialAccessToken(oauthclient.NewPlaintext("with space 0123456789"), "d", []string{"e"}, "")
-		},
-		"no developer": func() error {
-			return s.AddInitialAccessToken(oauthclient.NewPlaintext("0123456789abcdef"), "", []string{"e"}, "")
-		},
-		"no entry": func() error {
-			return s.AddInitialAccessToken(oauthclient.NewPlaintext("0123456789abcdef"), "d", nil, "")
-		},
-	} {
-		assert.Error(t, add(), name)
-	}
-	tok, err := s.NewInitialAccessToken("dev-1", []string{"entry"}, "policy")
-	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(tok.Reveal(), "poa_iat_"))
-	req := httptest.NewRequest(http.MethodPost, PathRegister, nil)
-	req.Header.Set("Authorization", "Bearer "+tok.Reveal())
-	ia, err := s.initialAccess(req)
-	require.NoError(t, err)
-	assert.Equal(t, initialAccess{developerID: "dev-1", entryIDs: []string{"entry"}, policyID: "policy"}, ia)
-	for k, v := range s.iats {
-		assert.NotContains(t, k, tok.Reveal(), "only the hash is kept")
-		assert.Equal(t, ia, v)
-	}
-}
-
 func FuzzParseScope(f *testing.F) {
 	for _, seed := range []string{"read", "read write", "a  b", "", `a"b`, "é"} {
 		f.Add(seed)
@@ -244,17 +190,6 @@ func FuzzParseScope(f *testing.F) {
 			for _, c := range []byte(sc) {
 				require.True(t, c >= 0x21 && c <= 0x7e && c != '"' && c != '\\', "%q", sc)
 			}
-		}
-	})
-}
-
-func FuzzCheckObject(f *testing.F) {
-	for _, seed := range []string{`{}`, `{"a":1,"a":2}`, `[]`, `{"a":1}x`, `{"redirect_uris":["https://a/cb"]}`} {
-		f.Add([]byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		if err := checkObject(body); err != nil {
-			require.ErrorIs(t, err, oauthclient.ErrInvalidClientMetadata)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/registration"
 )
 
 // Defaults of the zero Config fields.
@@ -30,7 +31,7 @@ const (
 	PathToken      = "/oauth/token"
 	PathRevoke     = "/oauth/revoke"
 	PathIntrospect = "/oauth/introspect"
-	PathRegister   = "/oauth/register"
+	PathRegister   = registration.DefaultPath
 )
 
 // UserSessions tells the authorization endpoint who is logged in. The web
@@ -48,8 +49,8 @@ type UserSessions interface {
 type Config struct {
 	// Store keeps clients, tokens and the catalogue.
 	Store portal.Store
-	// Portal registers and manages clients for RFC 7591 and RFC 7592; it
-	// must work on Store.
+	// Portal registers and manages clients for RFC 7591 and RFC 7592 (see
+	// Server.Registration); it must work on Store.
 	Portal *portal.Service
 	// Issuer is the authorization server's issuer identifier (RFC 8414
 	// §2): an absolute http or https URL without query or fragment, e.g.
@@ -102,9 +103,7 @@ type Server struct {
 	maxBody    int64
 	consentKey []byte
 	metadata   []byte // the RFC 8414 document, encoded once
-
-	iatMu sync.RWMutex
-	iats  map[string]initialAccess // by HashToken of the initial access token
+	reg        *registration.Registrar
 }
 
 // ErrInvalidConfig is wrapped by every error of New.
@@ -145,7 +144,6 @@ func New(cfg Config) (*Server, error) {
 		refreshTTL: orDefault(cfg.RefreshTokenTTL, DefaultRefreshTokenTTL),
 		codeTTL:    orDefault(cfg.CodeTTL, DefaultCodeTTL),
 		maxBody:    orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
-		iats:       make(map[string]initialAccess),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -169,8 +167,13 @@ func New(cfg Config) (*Server, error) {
 	if s.metadata, err = s.buildMetadata(); err != nil {
 		return nil, err
 	}
-	return s, nil
+	s.reg, err = registration.New(cfg.Portal, registration.Config{Issuer: issuer, MaxBodyBytes: s.maxBody, Logger: s.log})
+	return s, err
 }
+
+// Registration returns the RFC 7591 and RFC 7592 endpoints, whose initial
+// access tokens it keeps.
+func (s *Server) Registration() *registration.Registrar { return s.reg }
 
 func configError(field, reason string) error {
 	return &configErr{field: field, reason: reason}
@@ -240,10 +243,9 @@ func (s *Server) endpoints() []endpoint {
 		{PathToken, map[string]http.HandlerFunc{http.MethodPost: s.handleToken}},
 		{PathRevoke, map[string]http.HandlerFunc{http.MethodPost: s.handleRevoke}},
 		{PathIntrospect, map[string]http.HandlerFunc{http.MethodPost: s.handleIntrospect}},
-		{PathRegister, map[string]http.HandlerFunc{http.MethodPost: s.handleRegister}},
-		{PathRegister + "/{client_id}", map[string]http.HandlerFunc{
-			http.MethodGet: s.handleReadClient, http.MethodPut: s.handleUpdateClient, http.MethodDelete: s.handleDeleteClient,
-		}},
+		{PathRegister, map[string]http.HandlerFunc{http.MethodPost: s.reg.RegistrationHandler().ServeHTTP}},
+		{PathRegister + "/{client_id}", map[string]http.HandlerFunc{http.MethodGet: s.reg.ConfigurationHandler().ServeHTTP,
+			http.MethodPut: s.reg.ConfigurationHandler().ServeHTTP, http.MethodDelete: s.reg.ConfigurationHandler().ServeHTTP}},
 	}
 }
 
