@@ -2,8 +2,10 @@ package oauthclient
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -26,6 +28,20 @@ type Authenticator struct {
 	// Now returns the current time, against which secret expiry is
 	// checked; nil means time.Now.
 	Now func() time.Time
+	// Rand is the source of salts when a slow hash is upgraded (see
+	// Authenticate); nil means crypto/rand.Reader.
+	Rand io.Reader
+}
+
+// ClientUpdater is an optional capability of the ClientGetter given to an
+// [Authenticator], found by type assertion (every [ClientStore] has it):
+// with it, Authenticate stores the upgraded hash of a secret whose hash is
+// due for a rehash.
+type ClientUpdater interface {
+	// UpdateClient is ClientStore.UpdateClient: it replaces the client if
+	// the stored Version equals c.Version, and returns ErrConflict,
+	// changing nothing, if not.
+	UpdateClient(ctx context.Context, c *Client, opts UpdateOptions) error
 }
 
 // Authenticate returns the client that c identifies if c authenticates it,
@@ -44,6 +60,18 @@ type Authenticator struct {
 // a known client's check would do, so an unknown client costs the same as a
 // wrong secret. Clients whose secrets have slow hashes (argon2id, bcrypt,
 // PBKDF2) take longer to check, as the hash algorithm requires.
+//
+// When the secret matches a hash that [Hasher.Verify] reports due for a
+// rehash (bcrypt or PBKDF2 imported from another system, weaker argon2id
+// parameters, SHA-256 while a Pepper is set, a previous Pepper) and the
+// ClientGetter is a [ClientUpdater], Authenticate stores the new hash
+// before it returns: a fast hash stays a fast hash under the current
+// Hasher, and a slow one (argon2id, bcrypt, PBKDF2) becomes argon2id, since
+// nothing tells a generated secret from one a person chose and a fast hash
+// of the latter would be weaker. The write carries the client's Version as
+// read: if the client changed meanwhile the write changes nothing and the
+// next successful authentication tries again. A failed upgrade never fails
+// the authentication; the client returned then is the client as read.
 //
 // Authenticate logs nothing. An error of the ClientGetter other than
 // ErrNotFound is a server failure: it is returned wrapped, not as
@@ -74,7 +102,18 @@ func (a *Authenticator) authenticate(ctx context.Context, c Credentials, p *hash
 	if a.Now != nil {
 		now = a.Now
 	}
-	if client != nil && a.check(client, c.Method, now(), p) {
+	if client == nil {
+		// An unknown client costs what a known one does: the copy a store
+		// makes of a found client, and the same checks on a stand-in
+		// whose one secret matches nothing.
+		client = authStandIn.Clone()
+		client.Secrets[0].Hash = a.Hasher.standInHash()
+		_, _ = a.check(client, c.Method, now(), p)
+		client = nil
+	} else if i, ok := a.check(client, c.Method, now(), p); ok {
+		if i >= 0 && p.rehash {
+			return a.upgrade(ctx, client, i, p), nil
+		}
 		return client, nil
 	}
 	if p.secret != "" && p.totalWork() == 0 {
@@ -84,34 +123,79 @@ func (a *Authenticator) authenticate(ctx context.Context, c Credentials, p *hash
 	return nil, &Error{Code: CodeInvalidClient, Reason: authFailedReason}
 }
 
-// check reports whether the presented credentials authenticate client.
-func (a *Authenticator) check(client *Client, method AuthMethod, now time.Time, p *hashPresented) bool {
+// authStandIn is the client an unknown client ID is checked as: active,
+// client_secret_basic, one secret whose digest is that of the empty
+// string, which no presented secret has.
+var authStandIn = &Client{
+	ID:       "00000000-0000-4000-8000-000000000000",
+	Status:   StatusActive,
+	Metadata: Metadata{TokenEndpointAuthMethod: AuthMethodBasic, ClientName: "stand-in"},
+	Secrets:  []Secret{{ID: "stand-in", Hash: hashPrefixSHA256 + authDummyDigest, Hint: "poa_cs_…none"}},
+	Version:  1,
+}
+
+// check reports whether the presented credentials authenticate client, and
+// the index of the secret that matched (-1 for a public client). On a match
+// p.rehash tells whether that secret's hash is due for a rehash.
+func (a *Authenticator) check(client *Client, method AuthMethod, now time.Time, p *hashPresented) (int, bool) {
 	registered := client.TokenEndpointAuthMethod
 	if registered == "" {
 		registered = AuthMethodBasic
 	}
 	if client.Status != StatusActive || method != registered {
-		return false
+		return -1, false
 	}
 	switch registered {
 	case AuthMethodNone:
-		return p.secret == ""
+		return -1, p.secret == ""
 	case AuthMethodBasic, AuthMethodPost:
 		if p.secret == "" {
-			return false
+			return -1, false
 		}
 	default:
-		return false
+		return -1, false
 	}
 	for _, i := range authNewestValid(client.Secrets, now) {
 		if i < 0 {
 			break
 		}
-		if _, err := a.Hasher.verify(client.Secrets[i].Hash, p); err == nil {
-			return true
+		if rehash, err := a.Hasher.verify(client.Secrets[i].Hash, p); err == nil {
+			p.rehash = rehash
+			return i, true
 		}
 	}
-	return false
+	return -1, false
+}
+
+// upgrade stores a new hash of the presented secret in place of the hash of
+// client.Secrets[i], if the ClientGetter can update clients, and returns
+// the client as stored; on any failure, the client as read.
+func (a *Authenticator) upgrade(ctx context.Context, client *Client, i int, p *hashPresented) *Client {
+	updater, ok := a.Clients.(ClientUpdater)
+	if !ok {
+		return client
+	}
+	secret := NewPlaintext(p.secret)
+	var hash string
+	var err error
+	if isFastHash(client.Secrets[i].Hash) {
+		hash, err = a.Hasher.Hash(secret)
+	} else {
+		r := a.Rand
+		if r == nil {
+			r = rand.Reader
+		}
+		hash, err = a.Hasher.HashSlow(secret, r)
+	}
+	if err != nil {
+		return client
+	}
+	next := client.Clone()
+	next.Secrets[i].Hash = hash
+	if err := updater.UpdateClient(ctx, next, UpdateOptions{}); err != nil {
+		return client
+	}
+	return next
 }
 
 // authNewestValid returns the indexes of the newest secrets valid at now
@@ -136,6 +220,22 @@ func authNewestValid(secrets []Secret, now time.Time) [authMaxSecretsTried]int {
 		}
 	}
 	return top
+}
+
+// standInHash returns the hash of the stand-in's secret: of the kind this
+// Hasher makes, so that checking it costs what checking a known client's
+// secret does, and matching nothing.
+func (h *Hasher) standInHash() string {
+	switch {
+	case len(h.pepper()) == 0:
+		return hashPrefixSHA256 + authDummyDigest
+	case len(h.PreviousPeppers) == 0:
+		// The key id is not consulted when there is one pepper only.
+		return hashPrefixHMAC + "k=00000000$" + authDummyDigest
+	default:
+		id := hashKeyID(h.Pepper)
+		return hashPrefixHMAC + "k=" + string(id[:]) + "$" + authDummyDigest
+	}
 }
 
 // authDummyDigest is the SHA-256 digest of the empty string, a secret that

@@ -85,8 +85,19 @@
 // unknown client, a wrong or expired secret, a disabled or pending client, a
 // public client presenting a secret, a confidential client presenting none
 // and a method other than the registered one all give the same
-// invalid_client error, and an unknown client ID costs the same hashing work
-// as a known one.
+// invalid_client error, and an unknown client ID costs what a wrong secret
+// does: the client's copy and checks are made on a stand-in record with a
+// secret that matches nothing (BenchmarkAuthenticate's wrong-secret and
+// unknown-client pair, and store/memory's BenchmarkAuthenticateFailure,
+// measure it).
+//
+// A successful authentication against a hash due for a rehash (an imported
+// bcrypt or PBKDF2 hash, weaker argon2id parameters, SHA-256 once a pepper
+// is set, a previous pepper) stores the new hash through the store's
+// UpdateClient ([ClientUpdater]) with the version it read, so a concurrent
+// change is never overwritten. A slow hash becomes argon2id, never a fast
+// hash: an imported secret may have been chosen by a person, and the safer
+// choice costs one argon2id computation per authentication of that client.
 //
 // # Tokens and revocation
 //

@@ -226,6 +226,7 @@ func (h *Hasher) Verify(encoded string, secret Plaintext) (needsRehash bool, err
 type hashPresented struct {
 	secret string
 	work   [hashAlgCount]int
+	rehash bool // the last match was against a hash due for a rehash
 
 	sha     [sha256.Size]byte
 	haveSHA bool
@@ -276,6 +277,12 @@ func (h *Hasher) verify(encoded string, p *hashPresented) (bool, error) {
 		return verifyBcrypt(encoded, p)
 	}
 	return false, ErrUnsupportedHash
+}
+
+// isFastHash reports whether encoded is a fast hash (SHA-256 or
+// HMAC-SHA-256), the kind Hash makes for generated secrets.
+func isFastHash(encoded string) bool {
+	return strings.HasPrefix(encoded, hashPrefixSHA256) || strings.HasPrefix(encoded, hashPrefixHMAC)
 }
 
 // hashCompare compares two digests in constant time.
