@@ -114,8 +114,8 @@ func (s *revokeFakeStore) ListTokens(ctx context.Context, f TokenFilter) (out []
 	slices.SortFunc(out, func(a, b *Token) int {
 		return cmp.Or(a.IssuedAt.Compare(b.IssuedAt), strings.Compare(a.Hash, b.Hash))
 	})
-	out = out[min(f.Offset, len(out)):]
-	return out[:min(NormalizeLimit(f.Limit), len(out))], err
+	lo, hi := f.Window(len(out))
+	return out[lo:hi], err
 }
 
 // hashes returns the hashes the store holds, sorted.

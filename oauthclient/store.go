@@ -46,8 +46,8 @@ type ClientStore interface {
 	DeleteClient(ctx context.Context, id string) error
 
 	// ListClients returns the clients matching f, oldest first (CreatedAt,
-	// then ID), f.Offset skipped (a negative offset counts as 0), at most
-	// f.Limit of them.
+	// then ID), in the window f.Page selects (see Page for its defaults and
+	// caps).
 	ListClients(ctx context.Context, f ClientFilter) ([]*Client, error)
 }
 
@@ -61,15 +61,8 @@ type UpdateOptions struct {
 // ClientFilter selects clients for ClientStore.ListClients.
 type ClientFilter struct {
 	DeveloperID string // only this developer's clients; empty: all
-	Offset      int    // clients to skip
-	Limit       int    // at most this many; 0 means DefaultLimit, and MaxLimit caps it
+	Page               // the window of the list
 }
-
-// Paging limits shared by every List method.
-const (
-	DefaultLimit = 100
-	MaxLimit     = 1000
-)
 
 // TokenStore keeps tokens, codes included, by the hash of their value.
 type TokenStore interface {
@@ -104,8 +97,8 @@ type TokenStore interface {
 	RevokeClientTokens(ctx context.Context, clientID string) (int, error)
 
 	// ListTokens returns the tokens matching f, oldest first (IssuedAt, then
-	// Hash), f.Offset skipped (a negative offset counts as 0), at most
-	// f.Limit of them. An empty f.ClientID matches no token.
+	// Hash), in the window f.Page selects (see Page). An empty f.ClientID
+	// matches no token.
 	ListTokens(ctx context.Context, f TokenFilter) ([]*Token, error)
 }
 
@@ -113,8 +106,7 @@ type TokenStore interface {
 type TokenFilter struct {
 	ClientID string // required: an empty one matches no token
 	GrantID  string // only this grant's tokens; empty: all of the client's
-	Offset   int
-	Limit    int // 0 means DefaultLimit, and MaxLimit caps it
+	Page            // the window of the list
 }
 
 // TokenPurger is an optional capability of a TokenStore, found by type
@@ -132,16 +124,4 @@ type TokenPurger interface {
 type Store interface {
 	ClientStore
 	TokenStore
-}
-
-// NormalizeLimit applies DefaultLimit and MaxLimit to a requested limit.
-func NormalizeLimit(limit int) int {
-	switch {
-	case limit <= 0:
-		return DefaultLimit
-	case limit > MaxLimit:
-		return MaxLimit
-	default:
-		return limit
-	}
 }

@@ -31,12 +31,11 @@ type ClientSummary struct {
 	SecretHints []string           `json:"secret_hints,omitempty"`
 }
 
-// ListDevelopersWithClients returns developers oldest first, offset
-// skipped, at most limit of them (0: oauthclient.DefaultLimit, capped at
-// oauthclient.MaxLimit), each with a summary of every client of theirs,
-// oldest first.
-func (s *Service) ListDevelopersWithClients(ctx context.Context, offset, limit int) ([]DeveloperClients, error) {
-	devs, err := s.developers.ListDevelopers(ctx, max(offset, 0), limit)
+// ListDevelopersWithClients returns developers oldest first, in the window
+// p selects (see oauthclient.Page), each with a summary of every client of
+// theirs, oldest first.
+func (s *Service) ListDevelopersWithClients(ctx context.Context, p oauthclient.Page) ([]DeveloperClients, error) {
+	devs, err := s.developers.ListDevelopers(ctx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func TestListDevelopersWithClients(t *testing.T) {
 		f.clock.Advance(time.Second)
 	}
 
-	all, err := f.svc.ListDevelopersWithClients(t.Context(), 0, 0)
+	all, err := f.svc.ListDevelopersWithClients(t.Context(), oauthclient.Page{})
 	require.NoError(t, err)
 	require.Len(t, all, 3)
 	for i, dc := range all {
@@ -61,7 +61,7 @@ func TestListDevelopersWithClients(t *testing.T) {
 		}
 	}
 
-	page, err := f.svc.ListDevelopersWithClients(t.Context(), 1, 1)
+	page, err := f.svc.ListDevelopersWithClients(t.Context(), oauthclient.Page{Offset: 1, Limit: 1})
 	require.NoError(t, err)
 	require.Len(t, page, 1)
 	assert.Equal(t, devs[1].ID, page[0].Developer.ID)

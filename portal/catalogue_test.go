@@ -232,8 +232,8 @@ func TestFindDevelopers(t *testing.T) {
 	assert.Equal(t, []string{ann.ID}, ids(portal.DeveloperQuery{Text: ann.Email}))
 	assert.Equal(t, []string{bob.ID}, ids(portal.DeveloperQuery{Status: portal.DeveloperInactive}))
 	assert.Empty(t, ids(portal.DeveloperQuery{Text: "no such thing"}))
-	assert.Equal(t, []string{bob.ID}, ids(portal.DeveloperQuery{Status: portal.DeveloperInactive, Offset: 0, Limit: 1}))
-	assert.Empty(t, ids(portal.DeveloperQuery{Status: portal.DeveloperInactive, Offset: 1}))
+	assert.Equal(t, []string{bob.ID}, ids(portal.DeveloperQuery{Status: portal.DeveloperInactive, Page: oauthclient.Page{Limit: 1}}))
+	assert.Empty(t, ids(portal.DeveloperQuery{Status: portal.DeveloperInactive, Page: oauthclient.Page{Offset: 1}}))
 
 	// The approval queue: pending clients only.
 	queue, err := f.svc.FindDevelopers(ctx, portal.DeveloperQuery{ClientStatus: oauthclient.StatusPending})

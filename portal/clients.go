@@ -40,17 +40,14 @@ type RotatedSecret struct {
 	Secret oauthclient.Plaintext
 }
 
-// ListClients returns the developer's clients, oldest first, offset
-// skipped, at most limit of them (0: oauthclient.DefaultLimit, capped at
-// oauthclient.MaxLimit). A developer without clients, or an unknown one,
-// gets an empty list.
-func (s *Service) ListClients(ctx context.Context, developerID string, offset, limit int) ([]*oauthclient.Client, error) {
+// ListClients returns the developer's clients, oldest first, in the window
+// p selects (see oauthclient.Page). A developer without clients, or an
+// unknown one, gets an empty list.
+func (s *Service) ListClients(ctx context.Context, developerID string, p oauthclient.Page) ([]*oauthclient.Client, error) {
 	if developerID == "" {
 		return nil, newError(ErrInvalidInput, "developer_id", "is required")
 	}
-	return s.clients.ListClients(ctx, oauthclient.ClientFilter{
-		DeveloperID: developerID, Offset: max(offset, 0), Limit: limit,
-	})
+	return s.clients.ListClients(ctx, oauthclient.ClientFilter{DeveloperID: developerID, Page: p})
 }
 
 // GetClient returns the developer's client with that ID. A client that does

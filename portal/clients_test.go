@@ -25,7 +25,7 @@ func TestListAndGetClients(t *testing.T) {
 	}
 	f.client(t, other.ID)
 
-	all, err := f.svc.ListClients(t.Context(), d.ID, 0, 0)
+	all, err := f.svc.ListClients(t.Context(), d.ID, oauthclient.Page{})
 	require.NoError(t, err)
 	var got []string
 	for _, c := range all {
@@ -34,7 +34,7 @@ func TestListAndGetClients(t *testing.T) {
 	}
 	assert.Equal(t, ids, got, "only their own, oldest first")
 
-	page, err := f.svc.ListClients(t.Context(), d.ID, 1, 1)
+	page, err := f.svc.ListClients(t.Context(), d.ID, oauthclient.Page{Offset: 1, Limit: 1})
 	require.NoError(t, err)
 	require.Len(t, page, 1)
 	assert.Equal(t, ids[1], page[0].ID)
@@ -43,10 +43,10 @@ func TestListAndGetClients(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ids[2], c.ID)
 
-	none, err := f.svc.ListClients(t.Context(), "nobody", 0, 0)
+	none, err := f.svc.ListClients(t.Context(), "nobody", oauthclient.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, none)
-	_, err = f.svc.ListClients(t.Context(), "", 0, 0)
+	_, err = f.svc.ListClients(t.Context(), "", oauthclient.Page{})
 	require.ErrorIs(t, err, portal.ErrInvalidInput)
 }
 

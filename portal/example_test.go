@@ -93,7 +93,7 @@ func Example() {
 	fmt.Println("tokens revoked:", n)
 
 	// The administrator's view: hints, never secrets.
-	devs, err := svc.ListDevelopersWithClients(ctx, 0, 10)
+	devs, err := svc.ListDevelopersWithClients(ctx, oauthclient.Page{Limit: 10})
 	must(err)
 	for _, dc := range devs {
 		for _, c := range dc.Clients {

@@ -369,15 +369,13 @@ func clientLimits(chosen []EligibleEntry) []ClientLimit {
 // developerClients returns all of the developer's clients, page by page.
 func (s *Service) developerClients(ctx context.Context, developerID string) ([]*oauthclient.Client, error) {
 	var all []*oauthclient.Client
-	for {
-		page, err := s.clients.ListClients(ctx, oauthclient.ClientFilter{
-			DeveloperID: developerID, Offset: len(all), Limit: oauthclient.MaxLimit,
-		})
+	for p := (oauthclient.Page{Limit: oauthclient.MaxLimit}); ; p = p.Next() {
+		page, err := s.clients.ListClients(ctx, oauthclient.ClientFilter{DeveloperID: developerID, Page: p})
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
-		if len(page) < oauthclient.MaxLimit {
+		if len(page) < p.Limit {
 			return all, nil
 		}
 	}

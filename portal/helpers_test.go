@@ -266,7 +266,7 @@ func (f *fixture) token(t testing.TB, clientID string, n int) string {
 // tokenCount returns how many tokens the store holds for the client.
 func (f *fixture) tokenCount(t testing.TB, clientID string) int {
 	t.Helper()
-	toks, err := f.store.ListTokens(context.Background(), oauthclient.TokenFilter{ClientID: clientID, Limit: oauthclient.MaxLimit})
+	toks, err := f.store.ListTokens(context.Background(), oauthclient.TokenFilter{ClientID: clientID, Page: oauthclient.Page{Limit: oauthclient.MaxLimit}})
 	require.NoError(t, err)
 	return len(toks)
 }

@@ -19,8 +19,9 @@ type DeveloperQuery struct {
 	// ClientStatus, when not empty, keeps only the clients with that
 	// status in each result, and only developers having one.
 	ClientStatus oauthclient.Status
-	Offset       int // matching developers to skip
-	Limit        int // at most this many; 0: oauthclient.DefaultLimit, capped at oauthclient.MaxLimit
+	// Page is the window of the matching developers (see
+	// oauthclient.Page).
+	oauthclient.Page
 }
 
 // FindDevelopers returns the developers matching q, oldest first, each
@@ -31,20 +32,16 @@ type DeveloperQuery struct {
 // over thousands of accounts; a portal with millions would search in its
 // database instead.
 func (s *Service) FindDevelopers(ctx context.Context, q DeveloperQuery) ([]DeveloperClients, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = oauthclient.DefaultLimit
-	}
-	limit = min(limit, oauthclient.MaxLimit)
 	if q.Text == "" && q.Status == "" && q.ClientStatus == "" {
-		return s.ListDevelopersWithClients(ctx, q.Offset, limit)
+		return s.ListDevelopersWithClients(ctx, q.Page)
 	}
+	want := q.Normalized()
+	limit, skip := want.Limit, want.Offset
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	now := s.now()
-	skip := max(q.Offset, 0)
 	var out []DeveloperClients
-	for offset := 0; ; {
-		devs, err := s.developers.ListDevelopers(ctx, offset, oauthclient.MaxLimit)
+	for p := (oauthclient.Page{Limit: oauthclient.MaxLimit}); ; p = p.Next() {
+		devs, err := s.developers.ListDevelopers(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -69,10 +66,9 @@ func (s *Service) FindDevelopers(ctx context.Context, q DeveloperQuery) ([]Devel
 				return out, nil
 			}
 		}
-		if len(devs) < oauthclient.MaxLimit {
+		if len(devs) < p.Limit {
 			return out, nil
 		}
-		offset += len(devs)
 	}
 }
 
@@ -148,8 +144,8 @@ func (s *Service) ClientDetail(ctx context.Context, clientID string) (*ClientDet
 		d.Secrets = append(d.Secrets, SecretInfo{ID: sec.ID, Hint: sec.Hint, CreatedAt: sec.CreatedAt,
 			ExpiresAt: sec.ExpiresAt, Valid: sec.ValidAt(now)})
 	}
-	for offset := 0; offset < MaxCountedTokens; {
-		page, err := s.clients.ListTokens(ctx, oauthclient.TokenFilter{ClientID: c.ID, Offset: offset, Limit: oauthclient.MaxLimit})
+	for p := (oauthclient.Page{Limit: oauthclient.MaxLimit}); p.Offset < MaxCountedTokens; p = p.Next() {
+		page, err := s.clients.ListTokens(ctx, oauthclient.TokenFilter{ClientID: c.ID, Page: p})
 		if err != nil {
 			return nil, err
 		}
@@ -158,10 +154,9 @@ func (s *Service) ClientDetail(ctx context.Context, clientID string) (*ClientDet
 				d.Tokens++
 			}
 		}
-		if len(page) < oauthclient.MaxLimit {
+		if len(page) < p.Limit {
 			return d, nil
 		}
-		offset += len(page)
 	}
 	d.TokensCapped = true
 	return d, nil

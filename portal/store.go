@@ -61,9 +61,9 @@ type DeveloperStore interface {
 	UpdateDeveloper(ctx context.Context, d *Developer) error
 
 	// ListDevelopers returns developers oldest first (CreatedAt, then ID),
-	// offset skipped (a negative offset counts as 0), at most limit (0: oauthclient.DefaultLimit, capped at
-	// oauthclient.MaxLimit).
-	ListDevelopers(ctx context.Context, offset, limit int) ([]*Developer, error)
+	// in the window p selects (see oauthclient.Page for its defaults and
+	// caps).
+	ListDevelopers(ctx context.Context, p oauthclient.Page) ([]*Developer, error)
 
 	// DeactivateDeveloper, in one atomic step, sets the developer inactive
 	// (incrementing its Version and setting UpdatedAt to at), sets every
@@ -78,7 +78,10 @@ type DeveloperStore interface {
 // CatalogueReader looks the API catalogue up: all that choosing entries and
 // a policy for a client needs. Each record type has the same contract: Get
 // returns ErrNotFound if no record has that ID; List returns every record,
-// unpaged, oldest first (CreatedAt, then ID).
+// oldest first (CreatedAt, then ID). Catalogue lists are the only lists
+// without an oauthclient.Page: the catalogue is curated by administrators,
+// stays small, and is read whole to decide which entries a developer may
+// choose.
 type CatalogueReader interface {
 	GetAPI(ctx context.Context, id string) (*catalogue.API, error)
 	ListAPIs(ctx context.Context) ([]*catalogue.API, error)

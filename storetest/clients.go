@@ -187,10 +187,10 @@ var clientTests = []test[oauthclient.Store]{
 			{2, 0, ids[2:]},
 			{-1, 2, ids[:2]},
 		} {
-			list, err := s.ListClients(t.Context(), oauthclient.ClientFilter{Offset: tc.offset, Limit: tc.limit})
+			list, err := s.ListClients(t.Context(), oauthclient.ClientFilter{Page: oauthclient.Page{Offset: tc.offset, Limit: tc.limit}})
 			require.NoError(t, err)
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(clientIDs(list)), "offset %d limit %d", tc.offset, tc.limit)
-			list, err = s.ListClients(t.Context(), oauthclient.ClientFilter{DeveloperID: dev.ID, Offset: tc.offset, Limit: tc.limit})
+			list, err = s.ListClients(t.Context(), oauthclient.ClientFilter{DeveloperID: dev.ID, Page: oauthclient.Page{Offset: tc.offset, Limit: tc.limit}})
 			require.NoError(t, err)
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(clientIDs(list)), "developer, offset %d limit %d", tc.offset, tc.limit)
 		}
@@ -207,7 +207,7 @@ var clientTests = []test[oauthclient.Store]{
 		list, err := s.ListClients(t.Context(), oauthclient.ClientFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, ids[:oauthclient.DefaultLimit], clientIDs(list))
-		list, err = s.ListClients(t.Context(), oauthclient.ClientFilter{Limit: oauthclient.MaxLimit + 50})
+		list, err = s.ListClients(t.Context(), oauthclient.ClientFilter{Page: oauthclient.Page{Limit: oauthclient.MaxLimit + 50}})
 		require.NoError(t, err)
 		assert.Equal(t, ids[:oauthclient.MaxLimit], clientIDs(list))
 	}},

@@ -147,7 +147,7 @@ var developerTests = []test[portal.DeveloperStore]{
 			{7, 3, nil},
 			{-1, 2, want[:2]},
 		} {
-			list, err := s.ListDevelopers(t.Context(), tc.offset, tc.limit)
+			list, err := s.ListDevelopers(t.Context(), oauthclient.Page{Offset: tc.offset, Limit: tc.limit})
 			require.NoError(t, err)
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(developerIDs(list)), "offset %d limit %d", tc.offset, tc.limit)
 		}
@@ -157,7 +157,7 @@ var developerTests = []test[portal.DeveloperStore]{
 		for i := range oauthclient.DefaultLimit + 1 {
 			ids = append(ids, createDeveloper(t, s, at(i)).ID)
 		}
-		list, err := s.ListDevelopers(t.Context(), 0, 0)
+		list, err := s.ListDevelopers(t.Context(), oauthclient.Page{})
 		require.NoError(t, err)
 		assert.Equal(t, ids[:oauthclient.DefaultLimit], developerIDs(list))
 	}},

@@ -110,7 +110,7 @@ var developerCopyTests = []test[portal.DeveloperStore]{
 		got, err := s.GetDeveloperByEmail(t.Context(), want.Email)
 		require.NoError(t, err)
 		got.Name = "scribbled"
-		list, err := s.ListDevelopers(t.Context(), 0, 0)
+		list, err := s.ListDevelopers(t.Context(), oauthclient.Page{})
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		list[0].Name = "scribbled"
@@ -190,7 +190,9 @@ func developerCalls(d *portal.Developer) []call[portal.DeveloperStore] {
 			u.Name = "changed"
 			return s.UpdateDeveloper(ctx, &u)
 		}},
-		{"ListDevelopers", func(ctx context.Context, s portal.DeveloperStore) error { return ignore(s.ListDevelopers(ctx, 0, 0)) }},
+		{"ListDevelopers", func(ctx context.Context, s portal.DeveloperStore) error {
+			return ignore(s.ListDevelopers(ctx, oauthclient.Page{}))
+		}},
 		{"DeactivateDeveloper", func(ctx context.Context, s portal.DeveloperStore) error {
 			return s.DeactivateDeveloper(ctx, d.ID, at(60))
 		}},
@@ -231,7 +233,7 @@ var developerContextTests = []test[portal.DeveloperStore]{
 		d := createDeveloper(t, s, at(1))
 		checkContext(t, s, developerCalls(d))
 		assertDeveloper(t, d, storedDeveloper(t, s, d.ID))
-		devs, err := s.ListDevelopers(t.Context(), 0, 0)
+		devs, err := s.ListDevelopers(t.Context(), oauthclient.Page{})
 		require.NoError(t, err)
 		assert.Len(t, devs, 1, "no developer created")
 	}},

@@ -133,7 +133,7 @@ type keepsTokens struct {
 }
 
 func (s *keepsTokens) DeleteClient(ctx context.Context, id string) error {
-	tokens, err := s.Store.ListTokens(ctx, oauthclient.TokenFilter{ClientID: id, Limit: oauthclient.MaxLimit})
+	tokens, err := s.Store.ListTokens(ctx, oauthclient.TokenFilter{ClientID: id, Page: oauthclient.Page{Limit: oauthclient.MaxLimit}})
 	if err != nil {
 		return err
 	}

@@ -224,7 +224,7 @@ var tokenTests = []test[oauthclient.Store]{
 		require.NoError(t, err)
 		want := sortedBy(issued, hashes)
 		assert.Equal(t, want, tokenHashes(list))
-		list, err = s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID, GrantID: grant, Offset: 1, Limit: 2})
+		list, err = s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID, GrantID: grant, Page: oauthclient.Page{Offset: 1, Limit: 2}})
 		require.NoError(t, err)
 		assert.Equal(t, want[1:3], tokenHashes(list))
 		list, err = s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID, GrantID: newID()})
@@ -245,7 +245,7 @@ var tokenTests = []test[oauthclient.Store]{
 			{2, 0, hashes[2:]},
 			{-1, 2, hashes[:2]},
 		} {
-			list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID, Offset: tc.offset, Limit: tc.limit})
+			list, err := s.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: c.ID, Page: oauthclient.Page{Offset: tc.offset, Limit: tc.limit}})
 			require.NoError(t, err)
 			assert.Equal(t, nilIfEmpty(tc.want), nilIfEmpty(tokenHashes(list)), "offset %d limit %d", tc.offset, tc.limit)
 		}

@@ -397,14 +397,14 @@ func (f *fixture) snapshot(t testing.TB) snapshot {
 	ctx := context.Background()
 	var s snapshot
 	var err error
-	s.Clients, err = f.store.ListClients(ctx, oauthclient.ClientFilter{Limit: oauthclient.MaxLimit})
+	s.Clients, err = f.store.ListClients(ctx, oauthclient.ClientFilter{Page: oauthclient.Page{Limit: oauthclient.MaxLimit}})
 	require.NoError(t, err)
 	s.Tokens = map[string][]*oauthclient.Token{}
 	for _, c := range s.Clients {
-		s.Tokens[c.ID], err = f.store.ListTokens(ctx, oauthclient.TokenFilter{ClientID: c.ID, Limit: oauthclient.MaxLimit})
+		s.Tokens[c.ID], err = f.store.ListTokens(ctx, oauthclient.TokenFilter{ClientID: c.ID, Page: oauthclient.Page{Limit: oauthclient.MaxLimit}})
 		require.NoError(t, err)
 	}
-	s.Developers, err = f.store.ListDevelopers(ctx, 0, oauthclient.MaxLimit)
+	s.Developers, err = f.store.ListDevelopers(ctx, oauthclient.Page{Limit: oauthclient.MaxLimit})
 	require.NoError(t, err)
 	s.Policies, err = f.store.ListPolicies(ctx)
 	require.NoError(t, err)

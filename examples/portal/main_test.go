@@ -74,7 +74,7 @@ func TestNewAppSeedsTheDemo(t *testing.T) {
 	assert.Equal(t, a.Demo.DeveloperID, d.ID)
 	assert.True(t, strings.HasPrefix(d.PasswordHash, "$argon2id$"))
 	assert.NotContains(t, d.PasswordHash, a.Demo.DeveloperPassword)
-	clients, err := a.Portal.ListClients(ctx, d.ID, 0, 0)
+	clients, err := a.Portal.ListClients(ctx, d.ID, oauthclient.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, clients)
 
@@ -162,7 +162,7 @@ func TestNewAppWithoutDemo(t *testing.T) {
 	a, srv := startApp(t, appConfig{})
 	assert.Nil(t, a.Demo)
 	assert.Len(t, a.AdminPassword, 22, "a random admin password")
-	devs, err := a.Store.ListDevelopers(t.Context(), 0, 0)
+	devs, err := a.Store.ListDevelopers(t.Context(), oauthclient.Page{})
 	require.NoError(t, err)
 	assert.Empty(t, devs)
 	apis, err := a.Store.ListAPIs(t.Context())

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/internal/pgtest"
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
 
@@ -34,7 +35,7 @@ func TestRunOnPostgres(t *testing.T) {
 	store, err := postgres.Open(t.Context(), dsn)
 	require.NoError(t, err)
 	defer store.Close()
-	devs, err := store.ListDevelopers(t.Context(), 0, 0)
+	devs, err := store.ListDevelopers(t.Context(), oauthclient.Page{})
 	require.NoError(t, err)
 	assert.Len(t, devs, 1, "one demo developer after two starts")
 	entries, err := store.ListEntries(t.Context())

@@ -187,7 +187,7 @@ func (s *Store) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]
 				all = dev.clients
 			}
 		}
-		recs := page(all, f.Offset, f.Limit)
+		recs := page(all, f.Page)
 		out := make([]*oauthclient.Client, len(recs))
 		for i, c := range recs {
 			out[i] = c.client()

@@ -125,12 +125,11 @@ func (s *Store) UpdateDeveloper(ctx context.Context, d *portal.Developer) error 
 	})
 }
 
-// ListDevelopers returns developers oldest first (CreatedAt, then ID),
-// offset skipped, at most limit (0: oauthclient.DefaultLimit, capped at
-// oauthclient.MaxLimit).
-func (s *Store) ListDevelopers(ctx context.Context, offset, limit int) ([]*portal.Developer, error) {
+// ListDevelopers returns developers oldest first (CreatedAt, then ID), in
+// the window p selects.
+func (s *Store) ListDevelopers(ctx context.Context, p oauthclient.Page) ([]*portal.Developer, error) {
 	return read(ctx, s, func() ([]*portal.Developer, error) {
-		recs := page(s.devOrder, offset, limit)
+		recs := page(s.devOrder, p)
 		out := make([]*portal.Developer, len(recs))
 		for i, rec := range recs {
 			out[i] = cloneDeveloper(&rec.Developer)

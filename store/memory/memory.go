@@ -138,15 +138,10 @@ func conflict(kind, id string, stored, given int64) error {
 	return fmt.Errorf("memory: %s %q is at version %d, not %d: %w", kind, id, stored, given, oauthclient.ErrConflict)
 }
 
-// page returns items[offset:offset+limit] with the paging rules of every
-// List method, as a new slice.
-func page[T any](items []T, offset, limit int) []T {
-	offset = max(offset, 0)
-	if offset >= len(items) {
-		return []T{}
-	}
-	end := min(len(items), offset+oauthclient.NormalizeLimit(limit))
-	return slices.Clone(items[offset:end])
+// page returns the part of items that p selects, as a new slice.
+func page[T any](items []T, p oauthclient.Page) []T {
+	lo, hi := p.Window(len(items))
+	return slices.Clone(items[lo:hi])
 }
 
 // insertSorted inserts e into the sorted s.

@@ -460,8 +460,7 @@ func (s *Store) RevokeClientTokens(ctx context.Context, clientID string) (int, e
 }
 
 // ListTokens returns the tokens matching f, oldest first (IssuedAt, then
-// Hash), f.Offset skipped, at most f.Limit of them. It costs
-// O(f.Offset+f.Limit) for all of a client's tokens and O(g log g) for a
+// Hash), in the window f.Page selects. It costs O(f.Offset+f.Limit) for all of a client's tokens and O(g log g) for a
 // grant of g tokens. A ClientID naming no client, or empty, matches no
 // token.
 func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*oauthclient.Token, error) {
@@ -476,9 +475,10 @@ func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*o
 				nodes = append(nodes, n)
 			}
 			slices.SortFunc(nodes, cmpTokens)
-			nodes = page(nodes, f.Offset, f.Limit)
+			nodes = page(nodes, f.Page)
 		} else {
-			skip, limit := max(f.Offset, 0), oauthclient.NormalizeLimit(f.Limit)
+			p := f.Normalized()
+			skip, limit := p.Offset, p.Limit
 			for n := l.first; n != nil && len(nodes) < limit; n = n.cnext {
 				if skip > 0 {
 					skip--

@@ -392,7 +392,7 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 // ListClients returns the clients matching f, oldest first (CreatedAt, then
 // ID), in one round trip.
 func (s *Store) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]*oauthclient.Client, error) {
-	offset, limit := offsetLimit(f.Offset, f.Limit)
+	offset, limit := offsetLimit(f.Page)
 	if f.DeveloperID == "" {
 		return queryAll(ctx, s, "list clients", scanClient, sqlSelectClient+
 			" ORDER BY c.created_at, c.id OFFSET $1 LIMIT $2", offset, limit)

@@ -101,7 +101,7 @@ func TestConcurrentSignUpsOneDeveloper(t *testing.T) {
 		_, err := s.GetDeveloperByEmail(ctx, "DEV"+email[3:])
 		require.NoError(t, err)
 	}
-	devs, err := s.ListDevelopers(ctx, 0, 0)
+	devs, err := s.ListDevelopers(ctx, oauthclient.Page{})
 	require.NoError(t, err)
 	assert.Len(t, devs, 10)
 }

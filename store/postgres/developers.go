@@ -104,8 +104,8 @@ func (s *Store) UpdateDeveloper(ctx context.Context, d *portal.Developer) error 
 }
 
 // ListDevelopers returns developers oldest first (CreatedAt, then ID).
-func (s *Store) ListDevelopers(ctx context.Context, offset, limit int) ([]*portal.Developer, error) {
-	offset, limit = offsetLimit(offset, limit)
+func (s *Store) ListDevelopers(ctx context.Context, p oauthclient.Page) ([]*portal.Developer, error) {
+	offset, limit := offsetLimit(p)
 	return queryAll(ctx, s, "list developers", scanDeveloper,
 		sqlSelectDeveloper+` ORDER BY created_at, id OFFSET $1 LIMIT $2`, offset, limit)
 }

@@ -151,9 +151,10 @@ func queryAll[T any](ctx context.Context, s *Store, op string, scan func(pgx.Row
 	return out, nil
 }
 
-// offsetLimit normalises paging arguments for OFFSET and LIMIT.
-func offsetLimit(offset, limit int) (int, int) {
-	return max(offset, 0), oauthclient.NormalizeLimit(limit)
+// offsetLimit returns the arguments of OFFSET and LIMIT for p.
+func offsetLimit(p oauthclient.Page) (offset, limit int) {
+	p = p.Normalized()
+	return p.Offset, p.Limit
 }
 
 // utc returns t in UTC, as the store hands every time back; the database

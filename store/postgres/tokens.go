@@ -126,7 +126,7 @@ func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*o
 	if f.ClientID == "" { // matches no token, even should a client have the ID ""
 		return nil, wrapErr(ctx, "list tokens", ctx.Err())
 	}
-	offset, limit := offsetLimit(f.Offset, f.Limit)
+	offset, limit := offsetLimit(f.Page)
 	if f.GrantID == "" {
 		return queryAll(ctx, s, "list tokens", scanToken, sqlSelectToken+
 			` WHERE client_id = $1 ORDER BY issued_at, hash OFFSET $2 LIMIT $3`, f.ClientID, offset, limit)

@@ -198,18 +198,18 @@ func (c *MockDeveloperStoreGetDeveloperByEmailCall) DoAndReturn(f func(context.C
 }
 
 // ListDevelopers mocks base method.
-func (m *MockDeveloperStore) ListDevelopers(ctx context.Context, offset, limit int) ([]*portal.Developer, error) {
+func (m *MockDeveloperStore) ListDevelopers(ctx context.Context, p oauthclient.Page) ([]*portal.Developer, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "ListDevelopers", ctx, offset, limit)
+	ret := m.ctrl.Call(m, "ListDevelopers", ctx, p)
 	ret0, _ := ret[0].([]*portal.Developer)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // ListDevelopers indicates an expected call of ListDevelopers.
-func (mr *MockDeveloperStoreMockRecorder) ListDevelopers(ctx, offset, limit any) *MockDeveloperStoreListDevelopersCall {
+func (mr *MockDeveloperStoreMockRecorder) ListDevelopers(ctx, p any) *MockDeveloperStoreListDevelopersCall {
 	mr.mock.ctrl.T.Helper()
-	call := mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ListDevelopers", reflect.TypeOf((*MockDeveloperStore)(nil).ListDevelopers), ctx, offset, limit)
+	call := mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ListDevelopers", reflect.TypeOf((*MockDeveloperStore)(nil).ListDevelopers), ctx, p)
 	return &MockDeveloperStoreListDevelopersCall{Call: call}
 }
 
@@ -225,13 +225,13 @@ func (c *MockDeveloperStoreListDevelopersCall) Return(arg0 []*portal.Developer, 
 }
 
 // Do rewrite *gomock.Call.Do
-func (c *MockDeveloperStoreListDevelopersCall) Do(f func(context.Context, int, int) ([]*portal.Developer, error)) *MockDeveloperStoreListDevelopersCall {
+func (c *MockDeveloperStoreListDevelopersCall) Do(f func(context.Context, oauthclient.Page) ([]*portal.Developer, error)) *MockDeveloperStoreListDevelopersCall {
 	c.Call = c.Call.Do(f)
 	return c
 }
 
 // DoAndReturn rewrite *gomock.Call.DoAndReturn
-func (c *MockDeveloperStoreListDevelopersCall) DoAndReturn(f func(context.Context, int, int) ([]*portal.Developer, error)) *MockDeveloperStoreListDevelopersCall {
+func (c *MockDeveloperStoreListDevelopersCall) DoAndReturn(f func(context.Context, oauthclient.Page) ([]*portal.Developer, error)) *MockDeveloperStoreListDevelopersCall {
 	c.Call = c.Call.DoAndReturn(f)
 	return c
 }
@@ -2407,18 +2407,18 @@ func (c *MockStoreListClientsCall) DoAndReturn(f func(context.Context, oauthclie
 }
 
 // ListDevelopers mocks base method.
-func (m *MockStore) ListDevelopers(ctx context.Context, offset, limit int) ([]*portal.Developer, error) {
+func (m *MockStore) ListDevelopers(ctx context.Context, p oauthclient.Page) ([]*portal.Developer, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "ListDevelopers", ctx, offset, limit)
+	ret := m.ctrl.Call(m, "ListDevelopers", ctx, p)
 	ret0, _ := ret[0].([]*portal.Developer)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // ListDevelopers indicates an expected call of ListDevelopers.
-func (mr *MockStoreMockRecorder) ListDevelopers(ctx, offset, limit any) *MockStoreListDevelopersCall {
+func (mr *MockStoreMockRecorder) ListDevelopers(ctx, p any) *MockStoreListDevelopersCall {
 	mr.mock.ctrl.T.Helper()
-	call := mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ListDevelopers", reflect.TypeOf((*MockStore)(nil).ListDevelopers), ctx, offset, limit)
+	call := mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ListDevelopers", reflect.TypeOf((*MockStore)(nil).ListDevelopers), ctx, p)
 	return &MockStoreListDevelopersCall{Call: call}
 }
 
@@ -2434,13 +2434,13 @@ func (c *MockStoreListDevelopersCall) Return(arg0 []*portal.Developer, arg1 erro
 }
 
 // Do rewrite *gomock.Call.Do
-func (c *MockStoreListDevelopersCall) Do(f func(context.Context, int, int) ([]*portal.Developer, error)) *MockStoreListDevelopersCall {
+func (c *MockStoreListDevelopersCall) Do(f func(context.Context, oauthclient.Page) ([]*portal.Developer, error)) *MockStoreListDevelopersCall {
 	c.Call = c.Call.Do(f)
 	return c
 }
 
 // DoAndReturn rewrite *gomock.Call.DoAndReturn
-func (c *MockStoreListDevelopersCall) DoAndReturn(f func(context.Context, int, int) ([]*portal.Developer, error)) *MockStoreListDevelopersCall {
+func (c *MockStoreListDevelopersCall) DoAndReturn(f func(context.Context, oauthclient.Page) ([]*portal.Developer, error)) *MockStoreListDevelopersCall {
 	c.Call = c.Call.DoAndReturn(f)
 	return c
 }

@@ -182,8 +182,8 @@ func (s *Site) developerList(w http.ResponseWriter, r *http.Request, ac *adminCt
 	if len(pq) > 0 {
 		d.PagerQuery = "&" + pq.Encode()
 	}
-	list, p, n, err := listPage(s, r, func(offset, limit int) ([]portal.DeveloperClients, error) {
-		query.Offset, query.Limit = offset, limit
+	list, p, n, err := listPage(s, r, func(p oauthclient.Page) ([]portal.DeveloperClients, error) {
+		query.Page = p
 		return s.portal.FindDevelopers(r.Context(), query)
 	})
 	if err != nil {

@@ -167,9 +167,9 @@ type clientsData struct {
 // listPage fetches the page of a list the request asks for, and the
 // catalogue names to show it with. It fetches one row more than a page holds
 // to learn whether a next page follows, and returns a page's worth.
-func listPage[T any](s *Site, r *http.Request, fetch func(offset, limit int) ([]T, error)) ([]T, pager, *names, error) {
+func listPage[T any](s *Site, r *http.Request, fetch func(oauthclient.Page) ([]T, error)) ([]T, pager, *names, error) {
 	page := pageNumber(r)
-	list, err := fetch((page-1)*s.pageSize, s.pageSize+1)
+	list, err := fetch(oauthclient.Page{Offset: (page - 1) * s.pageSize, Limit: s.pageSize + 1})
 	if err != nil {
 		return nil, pager{}, nil, err
 	}
@@ -185,8 +185,8 @@ func listPage[T any](s *Site, r *http.Request, fetch func(offset, limit int) ([]
 }
 
 func (s *Site) listClients(w http.ResponseWriter, r *http.Request, dc *devCtx) {
-	list, p, n, err := listPage(s, r, func(offset, limit int) ([]*oauthclient.Client, error) {
-		return s.portal.ListClients(r.Context(), dc.dev.ID, offset, limit)
+	list, p, n, err := listPage(s, r, func(p oauthclient.Page) ([]*oauthclient.Client, error) {
+		return s.portal.ListClients(r.Context(), dc.dev.ID, p)
 	})
 	if err != nil {
 		s.fail(w, r, err)

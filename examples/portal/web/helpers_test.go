@@ -183,7 +183,7 @@ func (h *harness) addClient(devID, name string) *portal.NewClient {
 // clients returns the developer's clients as stored.
 func (h *harness) clients(devID string) []*oauthclient.Client {
 	h.t.Helper()
-	list, err := h.svc.ListClients(context.Background(), devID, 0, 0)
+	list, err := h.svc.ListClients(context.Background(), devID, oauthclient.Page{})
 	require.NoError(h.t, err)
 	return list
 }
