@@ -344,7 +344,7 @@ func TestCreateClientLimitConcurrent(t *testing.T) {
 		assert.Equal(t, "entry_ids[0]", portal.FieldOf(err))
 	}
 	assert.Equal(t, 1, won, "the sandbox entry allows one client per developer")
-	list, err := svc.ListClients(t.Context(), d.ID, 0, 0)
+	list, err := svc.ListClients(t.Context(), d.ID, oauthclient.Page{})
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
 }
