@@ -20,6 +20,9 @@
 //   - [github.com/portaloauth/portaloauth/portal]: the use cases over store
 //     interfaces: developers, the create-client flow, listing, editing,
 //     rotation, revocation, deletion, administration and audit events.
+//   - [github.com/portaloauth/portaloauth/portal/registration]: RFC 7591
+//     dynamic client registration and RFC 7592 registration management
+//     over portal, with its HTTP handlers.
 //   - [github.com/portaloauth/portaloauth/store/memory]: the in-memory store,
 //     the embedded default for tests, examples and single-process use.
 //   - [github.com/portaloauth/portaloauth/store/postgres]: the PostgreSQL
