@@ -246,3 +246,51 @@ func ExampleNew() {
 	// Output:
 	// registration: invalid config: Issuer must be an absolute http or https URL
 }
+
+// The registration endpoint mounts beside a portal's own pages.
+func ExampleRegistrar_RegistrationHandler() {
+	svc, dev := newPortal()
+	reg, _ := registration.New(svc, registration.Config{Issuer: "https://auth.example.com"})
+	iat, _ := reg.NewInitialAccessToken(registration.InitialAccess{DeveloperID: dev.ID, EntryIDs: []string{"weather"}})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "portal home") })
+	mux.Handle("POST /oauth/register", reg.RegistrationHandler())
+
+	req := httptest.NewRequest(http.MethodPost, "/oauth/register", strings.NewReader(`{"client_name":"Batch","grant_types":["client_credentials"]}`))
+	req.Header.Set("Authorization", "Bearer "+iat.Reveal())
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("Pragma"))
+
+	req = httptest.NewRequest(http.MethodPost, "/oauth/register", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
+	// Output:
+	// 201 no-cache
+	// 401 Bearer realm="https://auth.example.com", error="invalid_token", error_description="Authorization: one Bearer token is required"
+}
+
+// Mounted under a prefix without a {client_id} wildcard, the client
+// configuration endpoint takes the client ID from the last path segment.
+func ExampleRegistrar_ConfigurationHandler() {
+	_, reg, created := registered()
+	mux := http.NewServeMux()
+	mux.Handle("/clients/", reg.ConfigurationHandler())
+
+	req := httptest.NewRequest(http.MethodGet, "/clients/"+created.Client.ID, nil)
+	req.Header.Set("Authorization", "Bearer "+created.RegistrationToken.Reveal())
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, strings.Contains(rec.Body.String(), `"client_name":"Forecast CLI"`))
+
+	req = httptest.NewRequest(http.MethodPatch, "/clients/"+created.Client.ID, nil)
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("Allow"))
+	// Output:
+	// 200 true
+	// 405 GET, HEAD, PUT, DELETE
+}
