@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,6 +42,9 @@ type Result struct {
 	Failures int64         // requests answered otherwise, or failed
 	Elapsed  time.Duration // wall time from the first request to the last answer
 	Workers  int
+	// P50 and P99 are the median and 99th percentile time from sending a
+	// request to having read its whole answer, over the successful ones.
+	P50, P99 time.Duration
 }
 
 // PerSecond returns successful requests per second.
@@ -96,9 +100,18 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	start := time.Now()
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var latencies []time.Duration
 	for range workers {
 		wg.Go(func() {
+			var mine []time.Duration
+			defer func() {
+				mu.Lock()
+				latencies = append(latencies, mine...)
+				mu.Unlock()
+			}()
 			for ctx.Err() == nil {
+				sent := time.Now()
 				req, err := cfg.NewRequest(ctx)
 				if err != nil {
 					fail(err)
@@ -115,6 +128,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 				_ = resp.Body.Close()
 				if resp.StatusCode == want {
 					ok.Add(1)
+					mine = append(mine, time.Since(sent))
 				} else {
 					fail(fmt.Errorf("loadgen: got status %d, want %d", resp.StatusCode, want))
 				}
@@ -123,6 +137,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	wg.Wait()
 	res := Result{Requests: ok.Load(), Failures: failed.Load(), Elapsed: time.Since(start), Workers: workers}
+	if n := len(latencies); n > 0 {
+		slices.Sort(latencies)
+		res.P50, res.P99 = latencies[n/2], latencies[n*99/100]
+	}
 	if res.Requests == 0 {
 		return res, errors.Join(errors.New("loadgen: no request succeeded"), firstErr)
 	}
