@@ -65,6 +65,34 @@
 // each call deletes a bounded batch, and concurrent purgers skip each
 // other's rows (FOR UPDATE SKIP LOCKED).
 //
+// # Tokens under concurrency
+//
+// Concurrent [Store.CreateToken] calls share transactions: a call that
+// finds Config.TokenCommits transactions writing tokens already in flight
+// queues, and the next transaction writes every queued token (up to
+// Config.TokenBatch) in one implicit transaction, one round trip and one
+// commit. There is no timer: under light load each token commits alone, as
+// it would without grouping, and under heavy load one commit, and one WAL
+// flush, carries many tokens. No call returns before the commit holding
+// its token has succeeded; if that transaction fails (a lost connection, a
+// server crash), every call in it fails and none of its tokens is
+// acknowledged. A token that breaks a constraint (a duplicate hash, an
+// unknown client) rolls its batch back, and each token of the batch is
+// then written on its own so that each call gets its own answer.
+// Config{TokenBatch: 1} gives every token a transaction of its own.
+//
+// Commits wait for the server's synchronous_commit setting, on by default:
+// an acknowledged token survives a server crash. A deployment may trade
+// that away for latency with synchronous_commit=off on the store's
+// connections (options=-c%20synchronous_commit%3Doff in the DSN, or
+// ALTER ROLE ... SET synchronous_commit = off): a commit then returns
+// before its WAL reaches the disk, and a server crash within about three
+// times wal_writer_delay (600 ms by default) of a commit may lose writes
+// already acknowledged. The database stays consistent; lost tokens are
+// refused by introspection and the gateway, so their clients must ask for
+// new ones. The setting then applies to every write of the store, not only
+// to tokens.
+//
 // # Errors
 //
 // Database errors are translated at the boundary: no row is
@@ -88,7 +116,7 @@
 //	UpdateClient                                  4   BEGIN, versioned UPDATE, one batch (replace secrets, revoke tokens), COMMIT; 3 on a conflict
 //	DeleteClient                                  1   secrets and tokens go by ON DELETE CASCADE
 //	ListClients, ListTokens, ListDevelopers       1
-//	GetToken, CreateToken, DeleteToken            1
+//	GetToken, CreateToken, DeleteToken            1   CreateToken: one for a whole batch of concurrent calls
 //	ConsumeToken                                  1   2 when the token is used or missing
 //	RevokeGrant, RevokeClientTokens               1   one DELETE on an index: O(that client's tokens)
 //	PurgeExpiredTokens                            1   per batch

@@ -20,8 +20,21 @@ import (
 // Stores (on one node or many) sharing a database see each other's changes
 // at once.
 type Store struct {
-	pool  *pgxpool.Pool
-	owned bool // the pool was opened by Open and is closed by Close
+	pool   *pgxpool.Pool
+	owned  bool          // the pool was opened by Open and is closed by Close
+	tokens *tokenBatcher // nil: every token commits on its own
+}
+
+// Config tunes a Store; the zero value means the defaults.
+type Config struct {
+	// TokenBatch is the most tokens one transaction writes when
+	// CreateToken is called concurrently (see [Store.CreateToken]); zero:
+	// DefaultTokenBatch. 1 writes every token in a transaction of its own.
+	TokenBatch int
+	// TokenCommits is how many transactions writing tokens may be in
+	// flight at once; zero: half the pool's connections (at least one),
+	// leaving the others to reads.
+	TokenCommits int
 }
 
 // Store plays every store role, so it is checked against each one.
@@ -40,6 +53,11 @@ var (
 // and checks that it answers. It does not change the schema: call
 // [Store.Migrate]. Close releases the pool.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWithConfig(ctx, dsn, Config{})
+}
+
+// OpenWithConfig is [Open] with a Config.
+func OpenWithConfig(ctx context.Context, dsn string, c Config) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// The parse error may quote the DSN, password included: leave it out.
@@ -53,14 +71,32 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, wrapErr(ctx, "open", err)
 	}
-	return &Store{pool: pool, owned: true}, nil
+	s := NewFromPoolWithConfig(pool, c)
+	s.owned = true
+	return s, nil
 }
 
 // NewFromPool returns a Store on an existing pool. The caller keeps the
 // pool: Close leaves it open. The tables are those on the pool's
 // search_path (by default the "public" schema).
 func NewFromPool(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool}
+	return NewFromPoolWithConfig(pool, Config{})
+}
+
+// NewFromPoolWithConfig is [NewFromPool] with a Config.
+func NewFromPoolWithConfig(pool *pgxpool.Pool, c Config) *Store {
+	s := &Store{pool: pool}
+	batch, commits := c.TokenBatch, c.TokenCommits
+	if batch <= 0 {
+		batch = DefaultTokenBatch
+	}
+	if commits <= 0 {
+		commits = max(1, int(pool.Config().MaxConns)/2)
+	}
+	if batch > 1 {
+		s.tokens = newTokenBatcher(s, batch, commits)
+	}
+	return s
 }
 
 // Close closes the pool if Open opened it; a pool given to NewFromPool is

@@ -40,9 +40,19 @@ func scanToken(row pgx.Row) (*oauthclient.Token, error) {
 
 // CreateToken stores t. It returns oauthclient.ErrDuplicate if a token has
 // t.Hash and oauthclient.ErrNotFound if no client has t.ClientID.
+//
+// Concurrent calls share transactions (see Config.TokenBatch): a call
+// that finds the store committing other tokens waits for that commit to
+// end and goes in the next one, with every call that queued meanwhile.
+// It returns nil only once the transaction holding t has committed; if
+// that transaction fails, every call in it fails, and if ctx ends first,
+// the call returns ctx's error and t, written or not, was never
+// acknowledged.
 func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
-	_, err := s.pool.Exec(ctx, sqlInsertToken, t.Hash, string(t.Kind), t.ClientID, t.GrantID, t.Subject,
-		t.PolicyID, t.Scope, t.IssuedAt, t.ExpiresAt, t.Consumed, t.Code)
+	if s.tokens != nil {
+		return s.tokens.create(ctx, t)
+	}
+	_, err := s.pool.Exec(ctx, sqlInsertToken, tokenArgs(t)...)
 	return wrapErr(ctx, "create token", err)
 }
 
