@@ -164,7 +164,34 @@ func sampleReport() *Report {
 			{Size: 1_000_000, AuthHot: m(1000, 6, nil), AuthUniform: m(3000, 6, nil),
 				IntrospectHot: m(590, 2, nil), IntrospectUniform: m(1000, 2, nil), HeapPerClient: 850, HeapPerToken: 190},
 		},
+		Handlers: []Measurement{m(20_000, 12, nil), m(10_000, 20, nil), m(8_000, 10, nil)},
+		Rounds:   3, CompareDuration: 2 * time.Second,
+		Compare: []CompareRow{
+			sampleRow(GroupCeiling, EndpointToken, "ceiling", 20_000, 21_000, 19_000),
+			sampleRow(GroupPeer, EndpointToken, "peer token", 15_000),
+			sampleRow(GroupPeer, EndpointIntrospect, "peer validation", 16_000),
+			sampleRow(GroupMemory, EndpointToken, "ours token", 18_000),
+			sampleRow(GroupMemory, EndpointIntrospect, "ours introspection", 17_000),
+			sampleRow(GroupMemory, EndpointGateway, "ours gateway", 19_000),
+		},
+		Commit: []CommitRow{
+			{Workers: 8, Rounds: sampleRow("", 0, "", 1_000).Rounds},
+			{Workers: 8, Grouped: true, Rounds: sampleRow("", 0, "", 4_000).Rounds},
+			{Workers: 64, Rounds: sampleRow("", 0, "", 1_000).Rounds},
+			{Workers: 64, Grouped: true, Rounds: sampleRow("", 0, "", 6_000).Rounds},
+		},
 	}
+}
+
+// sampleRow is a comparison row with one round per rate (requests in one
+// second), with a p50 of 1 ms and a p99 of 5 ms.
+func sampleRow(group string, e Endpoint, label string, rates ...int64) CompareRow {
+	row := CompareRow{Group: group, Endpoint: e, Label: label}
+	for _, n := range rates {
+		row.Rounds = append(row.Rounds, loadgen.Result{Requests: n, Elapsed: time.Second, Workers: 8,
+			P50: time.Millisecond, P99: 5 * time.Millisecond})
+	}
+	return row
 }
 
 func TestTargets(t *testing.T) {
@@ -174,17 +201,23 @@ func TestTargets(t *testing.T) {
 		got[tg.Name] = tg
 	}
 	want := map[string]bool{
-		"authenticate vs bcrypt-10":                           true,
-		"authenticate vs PBKDF2-SHA256 25,000":                true,
-		"redirect exact match vs url.Parse":                   true,
-		"token (client_credentials) over loopback":            true,
-		"introspection over loopback":                         false,
-		"authenticate, hot set of 1,024 clients, 10^3 → 10^6": true,
-		"authenticate, uniform over all clients, 10^3 → 10^6": false,
-		"introspect, hot set of 1,024 tokens, 10^3 → 10^6":    true,
-		"introspect, uniform over all tokens, 10^3 → 10^6":    false,
-		"heap per client at 10^6":                             true,
-		"heap per token at 10^6":                              true,
+		"authenticate vs bcrypt-10":                                                 true,
+		"authenticate vs PBKDF2-SHA256 25,000":                                      true,
+		"redirect exact match vs url.Parse":                                         true,
+		"token (client_credentials) over loopback":                                  true,
+		"introspection over loopback":                                               false,
+		"authenticate, hot set of 1,024 clients, 10^3 → 10^6":                       true,
+		"authenticate, uniform over all clients, 10^3 → 10^6":                       false,
+		"introspect, hot set of 1,024 tokens, 10^3 → 10^6":                          true,
+		"introspect, uniform over all tokens, 10^3 → 10^6":                          false,
+		"heap per client at 10^6":                                                   true,
+		"heap per token at 10^6":                                                    true,
+		"token (client_credentials), in memory, of the ceiling":                     true,
+		"introspection, in memory, of the ceiling":                                  false,
+		"gateway middleware, in memory, of the ceiling":                             true,
+		"allocations per token request, in process":                                 true,
+		"tokens/s on PostgreSQL, 8 clients, grouped commits vs a commit per token":  false,
+		"tokens/s on PostgreSQL, 64 clients, grouped commits vs a commit per token": true,
 	}
 	require.Len(t, got, len(want))
 	for name, met := range want {
@@ -194,6 +227,8 @@ func TestTargets(t *testing.T) {
 	assert.Equal(t, "85,700× faster", got["authenticate vs bcrypt-10"].Got)
 	assert.Equal(t, "22,000/s", got["introspection over loopback"].Got)
 	assert.Equal(t, "1.43× (700 ns → 1.00 µs)", got["authenticate, hot set of 1,024 clients, 10^3 → 10^6"].Got)
+	assert.Equal(t, "90%", got["token (client_credentials), in memory, of the ceiling"].Got)
+	assert.Equal(t, "6.00× (1,000/s → 6,000/s)", got["tokens/s on PostgreSQL, 64 clients, grouped commits vs a commit per token"].Got)
 
 	empty := (&Report{}).Targets()
 	for _, tg := range empty {
@@ -217,6 +252,14 @@ func TestWriteMarkdown(t *testing.T) {
 		"| introspect, hot set of 1,024 tokens | 400 ns | 590 ns | 1.48× |",
 		"| heap per token | 240 B | 190 B | |",
 		"| introspection over loopback | ≥ 25,000/s | 22,000/s | no |",
+		"| token (client_credentials) | 20.0 µs | 12 | 0 B |",
+		"median of 3 interleaved rounds of 2s",
+		"| ceiling | 20,000 | 1.00 ms | 5.00 ms | 100% | – | 0 |",
+		"| peer token | 15,000 | 1.00 ms | 5.00 ms | 75% | – | 0 |",
+		"| ours token | 18,000 | 1.00 ms | 5.00 ms | 90% | 120% | 0 |",
+		"| ours gateway | 19,000 | 1.00 ms | 5.00 ms | 95% | 119% | 0 |",
+		"| 64 | 1,000/s | 1.00 ms / 5.00 ms | 6,000/s | 1.00 ms / 5.00 ms | 6.00× |",
+		"| allocations per token request, in process | ≤ 15 | 12 | yes |",
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -253,6 +296,8 @@ func TestWriteSummary(t *testing.T) {
 		"| authenticate among n = 10^6, hot set / uniform | 1.00 µs / 3.00 µs | n = 10^3: 700 ns / 700 ns | 1.43× / 4.29× |",
 		"| introspect among n = 10^6, hot set / uniform | 590 ns / 1.00 µs | n = 10^3: 400 ns / 400 ns | 1.48× / 2.50× |",
 		"| heap per client / per token, n = 10^6 | 850 B / 190 B | | |",
+		"| ours introspection, side by side | 17,000/s | bare net/http ceiling; go-oauth2 v4 | 85%; 106% |",
+		"| tokens on PostgreSQL, 8 clients, grouped commits (p99) | 4,000/s (5.00 ms) | a commit per token: 1,000/s (5.00 ms) | 4.00× |",
 	} {
 		assert.Contains(t, out, want)
 	}

@@ -28,6 +28,11 @@ const (
 	TargetScaleSlowdown     = 1.5    // time per op at the largest size vs the smallest, at most
 	TargetBytesPerClient    = 1024   // live heap per stored client, at most
 	TargetBytesPerToken     = 256    // live heap per stored token, at most
+
+	TargetTokenOfCeiling      = 0.85 // in-memory token endpoint vs the ceiling, at least
+	TargetIntrospectOfCeiling = 0.90 // in-memory introspection and gateway check vs the ceiling, at least
+	TargetTokenAllocs         = 15   // allocations per token request served in process, at most
+	TargetGroupedCommits      = 5    // grouped vs a commit per token on PostgreSQL, at least
 )
 
 func (r *Report) auth(h StoredHash) (Measurement, bool) {
@@ -91,6 +96,8 @@ func (r *Report) Targets() []Target {
 		}
 		out = append(out, t)
 	}
+
+	out = append(out, r.compareTargets()...)
 
 	if len(r.Scale) >= 2 {
 		first, last := r.Scale[0], r.Scale[len(r.Scale)-1]
@@ -179,6 +186,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 				count(float64(row.Result.Requests)), row.Result.Failures)
 		}
 	}
+
+	r.writeCompare(&b)
 
 	if len(r.Scale) > 0 {
 		b.WriteString("\n#### Scaling: in-memory store, n records\n\n| operation |")
@@ -324,6 +333,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	for _, row := range r.Loopback {
 		fmt.Fprintf(&b, "| %v, loopback HTTP, %d workers | %s/s | | |\n", row.Endpoint, row.Result.Workers, count(row.Result.PerSecond()))
 	}
+	r.writeCompareSummary(&b)
 	if n := len(r.Scale); n >= 2 {
 		first, last := r.Scale[0], r.Scale[n-1]
 		for i, op := range []string{"authenticate", "introspect"} {

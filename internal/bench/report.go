@@ -33,6 +33,21 @@ type Config struct {
 	Count int
 	// Log receives a line as each case starts; nil: none.
 	Log io.Writer
+
+	// Rounds is how many interleaved rounds the side-by-side comparison
+	// runs; zero: DefaultRounds.
+	Rounds int
+	// CompareDuration is how long each case of a round sends requests;
+	// zero: DefaultCompareDuration.
+	CompareDuration time.Duration
+	// Peer is the directory of the peer's module (see [FindPeer]); empty:
+	// the peer is not measured.
+	Peer string
+	// Postgres is the DSN of a PostgreSQL server to measure the store on,
+	// in a schema created and dropped by the run; empty: not measured.
+	Postgres string
+	// SkipCompare leaves the side-by-side comparison out.
+	SkipCompare bool
 }
 
 // DefaultLoopbackDuration is the loopback cases' duration when
@@ -91,6 +106,18 @@ type Report struct {
 	Redirect  []RedirectRow
 	Loopback  []LoopbackRow
 	Scale     []ScaleRow
+	// Handlers are the token, introspection and gateway handlers served in
+	// process, in that order: their allocations per request.
+	Handlers []Measurement
+	// Compare is the side-by-side comparison over loopback HTTP: the
+	// ceiling, the peer, portaloauth in memory and on PostgreSQL.
+	Compare []CompareRow
+	// Commit is token issuance on PostgreSQL with 8 and 64 clients, each
+	// token committed on its own and grouped.
+	Commit []CommitRow
+	// Rounds and CompareDuration are the comparison's settings.
+	Rounds          int
+	CompareDuration time.Duration
 }
 
 // Run measures every case, one after the other, in this process.
@@ -138,6 +165,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	if err := r.runLoopback(ctx, cfg.Workers, d, logf); err != nil {
 		return nil, err
+	}
+	for _, e := range []Endpoint{EndpointToken, EndpointIntrospect, EndpointGateway} {
+		logf("handler in process, %v", e)
+		m, err := measure("Handler/"+e.Name(), Handler(e))
+		if err != nil {
+			return nil, err
+		}
+		r.Handlers = append(r.Handlers, m)
+	}
+	if !cfg.SkipCompare {
+		r.Rounds, r.CompareDuration = cmp.Or(cfg.Rounds, DefaultRounds), min(cmp.Or(cfg.CompareDuration, DefaultCompareDuration), MaxLoopbackDuration)
+		if err := r.runCompare(ctx, cfg, logf); err != nil {
+			return nil, err
+		}
 	}
 	for _, n := range sizes {
 		row, err := measureScale(ctx, n, measure, logf)

@@ -83,8 +83,8 @@ const tokenPool = 1024
 // one confidential client_credentials client. [NewServer] builds it;
 // [Server.Start] serves it on a 127.0.0.1 port.
 type Server struct {
-	// Store is the in-memory store behind both.
-	Store *memory.Store
+	// Store is the store behind both: in memory for NewServer.
+	Store portal.Store
 	// Auth is the authorization server.
 	Auth *authserver.Server
 	// Handler serves the authorization server's endpoints and, under
@@ -111,11 +111,15 @@ func (sessions) LoginURL(returnTo string) string {
 	return "/login?return_to=" + url.QueryEscape(returnTo)
 }
 
-// NewServer builds the fixture and issues tokenPool access tokens through
-// the token endpoint (in process) for the introspection and gateway
-// requests.
+// NewServer builds the fixture over a new in-memory store and issues
+// tokenPool access tokens through the token endpoint (in process) for the
+// introspection and gateway requests.
 func NewServer(ctx context.Context) (*Server, error) {
-	st := memory.New()
+	return NewServerOn(ctx, memory.New())
+}
+
+// NewServerOn is NewServer over st, which must be empty.
+func NewServerOn(ctx context.Context, st portal.Store) (*Server, error) {
 	svc, err := portal.New(portal.Config{Store: st})
 	if err != nil {
 		return nil, err

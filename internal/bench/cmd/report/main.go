@@ -48,6 +48,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	out := fs.String("o", "", "write the markdown to this file instead of standard output")
 	update := fs.String("update", "", "comma-separated markdown files whose bench markers to rewrite, instead of writing the markdown")
+	rounds := fs.Int("rounds", bench.DefaultRounds, "interleaved rounds of the side-by-side comparison; the median is reported")
+	compare := fs.Duration("compare", bench.DefaultCompareDuration, "how long each side-by-side case sends requests in each round (at most 30s)")
+	peer := fs.String("peer", "auto", "directory of the peer's module (go-oauth2/oauth2 v4); auto: "+bench.PeerDir+" of this repository; empty: leave the peer out")
+	pg := fs.String("postgres", os.Getenv("PORTALOAUTH_TEST_POSTGRES"), "PostgreSQL DSN to measure the store on, in a schema of its own; empty: leave PostgreSQL out")
+	sideBySide := fs.Bool("side-by-side", true, "run the side-by-side comparison with the ceiling, the peer and PostgreSQL")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +61,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *count < 1 || *count > 20 {
 		return errors.New("-count must be from 1 to 20")
+	}
+	if *rounds < 1 || *rounds > 20 {
+		return errors.New("-rounds must be from 1 to 20")
+	}
+	if *compare <= 0 || *compare > bench.MaxLoopbackDuration {
+		return fmt.Errorf("-compare must be in (0, %v]", bench.MaxLoopbackDuration)
 	}
 	ns, err := parseSizes(*sizes)
 	if err != nil {
@@ -78,6 +89,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			files = append(files, name)
 		}
 	}
+	peerDir := *peer
+	if *sideBySide && peerDir == "auto" {
+		if peerDir, err = bench.FindPeer(); err != nil {
+			return err
+		}
+	}
 	expired := time.AfterFunc(*timeout, func() {
 		fmt.Fprintf(stderr, "report: gave up after %v\n", *timeout)
 		os.Exit(2)
@@ -86,7 +103,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	r, err := bench.Run(ctx, bench.Config{LoopbackDuration: *duration, Workers: *workers, Sizes: ns, Count: *count, Log: stderr})
+	r, err := bench.Run(ctx, bench.Config{LoopbackDuration: *duration, Workers: *workers, Sizes: ns, Count: *count, Log: stderr,
+		Rounds: *rounds, CompareDuration: *compare, Peer: peerDir, Postgres: *pg, SkipCompare: !*sideBySide})
 	if err != nil {
 		return err
 	}

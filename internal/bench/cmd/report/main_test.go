@@ -43,6 +43,8 @@ func TestRunRefusesBadFlags(t *testing.T) {
 		{"-duration", "0s"},
 		{"-sizes", "many"},
 		{"-count", "0"},
+		{"-rounds", "0"},
+		{"-compare", "31s"},
 		{"-no-such-flag"},
 		{"-update", "no-such-file.md"},
 		{"-update", "main.go"},

@@ -1,0 +1,137 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/portaloauth/portaloauth/internal/loadgen"
+)
+
+// fakePeer is a module standing in for the peer: it speaks the peer's
+// protocol (the first line says where it listens; standard input closing
+// stops it) with the standard library only, so that the test builds it
+// offline.
+const fakePeer = `package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+)
+
+func main() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("listening on http://%s\n", ln.Addr())
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); os.Exit(0) }()
+	http.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		if id, secret, ok := r.BasicAuth(); !ok || id != "peer-client" || secret != "peer-secret" {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		_, _ = io.WriteString(w, ` + "`" + `{"access_token":"tok"}` + "`" + `)
+	})
+	http.HandleFunc("/validate", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			http.Error(w, "no", http.StatusUnauthorized)
+		}
+	})
+	_ = http.Serve(ln, nil)
+}
+`
+
+// TestPeerProcess builds a module, starts it as the peer, gets tokens from
+// it, sends load to both endpoints and stops it.
+func TestPeerProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module fakepeer\n\ngo 1.26\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(fakePeer), 0o600))
+
+	p, err := startPeer(t.Context(), dir)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(p.url, "http://127.0.0.1:"), p.url)
+	require.NoError(t, p.issue(t.Context(), 3))
+	assert.Len(t, p.bearers, 3)
+	for _, req := range []func(context.Context) (*http.Request, error){p.tokenRequest, p.validateRequest} {
+		res, err := loadgen.Run(t.Context(), loadgen.Config{Workers: 2, Duration: 50 * time.Millisecond, NewRequest: req})
+		require.NoError(t, err)
+		assert.Positive(t, res.Requests)
+		assert.Zero(t, res.Failures)
+		assert.Positive(t, res.P99)
+	}
+	p.close()
+	_, err = http.Get(p.url + "/validate")
+	require.Error(t, err, "the peer still answers after close")
+}
+
+func TestStartPeerReportsABuildFailure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module broken\n\ngo 1.26\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\nfunc main() { x }\n"), 0o600))
+	_, err := startPeer(t.Context(), dir)
+	require.ErrorContains(t, err, "building the peer")
+}
+
+func TestFindPeer(t *testing.T) {
+	t.Parallel()
+	dir, err := FindPeer()
+	require.NoError(t, err)
+	assert.FileExists(t, filepath.Join(dir, "go.mod"))
+	assert.FileExists(t, filepath.Join(dir, "main.go"))
+}
+
+// TestCeilingAnswersLikeATokenEndpoint: the ceiling refuses what a token
+// endpoint refuses and answers a body of the asked length with the token
+// response's headers.
+func TestCeilingAnswersLikeATokenEndpoint(t *testing.T) {
+	t.Parallel()
+	c, err := startCeiling(150)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	for _, tc := range []struct {
+		body, auth string
+		want       int
+	}{
+		{tokenBody, "Basic eDp5", http.StatusOK},
+		{tokenBody, "", http.StatusUnauthorized},
+		{"grant_type=password", "Basic eDp5", http.StatusBadRequest},
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, "http://"+c.Addr+"/token", strings.NewReader(tc.body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", mediaForm)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, tc.want, resp.StatusCode, tc.body)
+		if tc.want == http.StatusOK {
+			assert.EqualValues(t, 150, resp.ContentLength)
+			assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+			assert.Equal(t, "no-cache", resp.Header.Get("Pragma"))
+		}
+	}
+}
+
+func TestCompareRowMedian(t *testing.T) {
+	t.Parallel()
+	rate := func(n int64) loadgen.Result { return loadgen.Result{Requests: n, Elapsed: time.Second} }
+	row := CompareRow{Rounds: []loadgen.Result{rate(30), rate(10), rate(20)}}
+	assert.EqualValues(t, 20, row.Median().Requests)
+	assert.Zero(t, CompareRow{}.Median().Requests)
+}

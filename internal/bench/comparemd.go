@@ -1,0 +1,178 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// compareRow returns the comparison row of group and endpoint.
+func (r *Report) compareRow(group string, e Endpoint) (CompareRow, bool) {
+	for _, row := range r.Compare {
+		if row.Group == group && row.Endpoint == e {
+			return row, true
+		}
+	}
+	return CompareRow{}, false
+}
+
+// ofCeiling returns row's median rate as a fraction of the ceiling's.
+func (r *Report) ofCeiling(row CompareRow) (float64, bool) {
+	c, ok := r.compareRow(GroupCeiling, EndpointToken)
+	if !ok || c.Median().PerSecond() == 0 {
+		return 0, false
+	}
+	return row.Median().PerSecond() / c.Median().PerSecond(), true
+}
+
+// ofPeer returns row's median rate as a fraction of the peer's for the
+// same work: its token endpoint for tokens, its bearer validation for
+// introspection and the gateway check.
+func (r *Report) ofPeer(row CompareRow) (float64, bool) {
+	e := EndpointToken
+	if row.Endpoint != EndpointToken {
+		e = EndpointIntrospect
+	}
+	p, ok := r.compareRow(GroupPeer, e)
+	if !ok || p.Median().PerSecond() == 0 {
+		return 0, false
+	}
+	return row.Median().PerSecond() / p.Median().PerSecond(), true
+}
+
+// commitRow returns the token issuance row on PostgreSQL.
+func (r *Report) commitRow(workers int, grouped bool) (CommitRow, bool) {
+	for _, row := range r.Commit {
+		if row.Workers == workers && row.Grouped == grouped {
+			return row, true
+		}
+	}
+	return CommitRow{}, false
+}
+
+// percent formats a fraction as a percentage: "87%".
+func percent(x float64) string { return strconv.FormatFloat(math.Round(100*x), 'f', 0, 64) + "%" }
+
+// latency formats a latency with three significant digits.
+func latency(d time.Duration) string { return duration(float64(d.Nanoseconds())) }
+
+func (r *Report) compareTargets() []Target {
+	var out []Target
+	for _, c := range []struct {
+		group string
+		e     Endpoint
+		want  float64
+	}{
+		{GroupMemory, EndpointToken, TargetTokenOfCeiling},
+		{GroupMemory, EndpointIntrospect, TargetIntrospectOfCeiling},
+		{GroupMemory, EndpointGateway, TargetIntrospectOfCeiling},
+	} {
+		t := Target{Name: c.e.String() + ", in memory, of the ceiling", Want: "≥ " + percent(c.want), Got: "not measured"}
+		if row, ok := r.compareRow(c.group, c.e); ok {
+			if x, ok := r.ofCeiling(row); ok {
+				t.Got, t.Met = percent(x), x >= c.want && row.Failures() == 0
+			}
+		}
+		out = append(out, t)
+	}
+	t := Target{Name: "allocations per token request, in process", Want: "≤ " + strconv.Itoa(TargetTokenAllocs), Got: "not measured"}
+	if len(r.Handlers) > 0 {
+		t.Got, t.Met = strconv.FormatInt(r.Handlers[0].AllocsPerOp, 10), r.Handlers[0].AllocsPerOp <= TargetTokenAllocs
+	}
+	out = append(out, t)
+	for _, w := range []int{8, 64} {
+		t := Target{Name: fmt.Sprintf("tokens/s on PostgreSQL, %d clients, grouped commits vs a commit per token", w),
+			Want: "≥ " + ratio(TargetGroupedCommits), Got: "not measured"}
+		single, ok1 := r.commitRow(w, false)
+		grouped, ok2 := r.commitRow(w, true)
+		if ok1 && ok2 && single.Median().PerSecond() > 0 {
+			x := grouped.Median().PerSecond() / single.Median().PerSecond()
+			t.Got = fmt.Sprintf("%s (%s/s → %s/s)", ratio(x), count(single.Median().PerSecond()), count(grouped.Median().PerSecond()))
+			t.Met = x >= TargetGroupedCommits
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// writeCompare writes the side-by-side tables.
+func (r *Report) writeCompare(b *strings.Builder) {
+	if len(r.Handlers) == 3 {
+		b.WriteString("\n#### Handlers served in process (no network)\n\n| endpoint | time per request | allocs/op | B/op |\n| --- | ---: | ---: | ---: |\n")
+		for i, e := range []Endpoint{EndpointToken, EndpointIntrospect, EndpointGateway} {
+			m := r.Handlers[i]
+			fmt.Fprintf(b, "| %v | %s | %d | %s |\n", e, duration(m.NsPerOp), m.AllocsPerOp, byteSize(float64(m.BytesPerOp)))
+		}
+	}
+	if len(r.Compare) > 0 {
+		workers := r.Compare[0].Median().Workers
+		fmt.Fprintf(b, "\n#### Side by side over loopback HTTP: one load generator, keep-alive, %d workers, client_secret_basic; median of %d interleaved rounds of %v\n\n",
+			workers, r.Rounds, r.CompareDuration)
+		b.WriteString("| server: endpoint | requests/s | p50 | p99 | of the ceiling | of go-oauth2 | failures |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, row := range r.Compare {
+			m := row.Median()
+			ofC, ofP := "–", "–"
+			if x, ok := r.ofCeiling(row); ok {
+				ofC = percent(x)
+			}
+			if row.Group != GroupCeiling && row.Group != GroupPeer {
+				if x, ok := r.ofPeer(row); ok {
+					ofP = percent(x)
+				}
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %d |\n", row.Label, count(m.PerSecond()),
+				latency(m.P50), latency(m.P99), ofC, ofP, row.Failures())
+		}
+		b.WriteString("\nThe ceiling is a bare `net/http` handler that parses the same form, reads the Basic credentials and writes a JSON body " +
+			"as long as portaloauth's token response with the same headers; go-oauth2/oauth2 v4 runs as its README configures it " +
+			"(memory token and client stores), in a process of its own; its bearer validation is compared with introspection and the gateway check.\n")
+	}
+	if len(r.Commit) > 0 {
+		fmt.Fprintf(b, "\n#### Token issuance on PostgreSQL: a commit per token vs grouped commits (%d pooled connections, synchronous_commit as the server has it)\n\n", postgresConns)
+		b.WriteString("| clients | a commit per token | p50 / p99 | grouped commits | p50 / p99 | grouped is faster by |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, w := range []int{8, 64} {
+			single, ok1 := r.commitRow(w, false)
+			grouped, ok2 := r.commitRow(w, true)
+			if !ok1 || !ok2 {
+				continue
+			}
+			s, g := single.Median(), grouped.Median()
+			x := "–"
+			if s.PerSecond() > 0 {
+				x = ratio(g.PerSecond() / s.PerSecond())
+			}
+			fmt.Fprintf(b, "| %d | %s/s | %s / %s | %s/s | %s / %s | %s |\n", w, count(s.PerSecond()), latency(s.P50), latency(s.P99),
+				count(g.PerSecond()), latency(g.P50), latency(g.P99), x)
+		}
+	}
+}
+
+// writeCompareSummary writes the side-by-side rows of the summary.
+func (r *Report) writeCompareSummary(b *strings.Builder) {
+	for _, row := range r.Compare {
+		if row.Group != GroupMemory && row.Group != GroupPostgres {
+			continue
+		}
+		var vs, ratios []string
+		if x, ok := r.ofCeiling(row); ok {
+			vs, ratios = append(vs, "bare net/http ceiling"), append(ratios, percent(x))
+		}
+		if x, ok := r.ofPeer(row); ok {
+			vs, ratios = append(vs, "go-oauth2 v4"), append(ratios, percent(x))
+		}
+		fmt.Fprintf(b, "| %s, side by side | %s/s | %s | %s |\n", row.Label, count(row.Median().PerSecond()),
+			strings.Join(vs, "; "), strings.Join(ratios, "; "))
+	}
+	for _, w := range []int{8, 64} {
+		single, ok1 := r.commitRow(w, false)
+		grouped, ok2 := r.commitRow(w, true)
+		if ok1 && ok2 && single.Median().PerSecond() > 0 {
+			fmt.Fprintf(b, "| tokens on PostgreSQL, %d clients, grouped commits (p99) | %s/s (%s) | a commit per token: %s/s (%s) | %s |\n",
+				w, count(grouped.Median().PerSecond()), latency(grouped.Median().P99),
+				count(single.Median().PerSecond()), latency(single.Median().P99),
+				ratio(grouped.Median().PerSecond()/single.Median().PerSecond()))
+		}
+	}
+}
