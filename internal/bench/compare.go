@@ -228,21 +228,6 @@ func groupLabel(g string) string {
 	return "in memory"
 }
 
-// tokenResponse returns the body of one token response, served in process.
-func (s *Server) tokenResponse(ctx context.Context) (string, error) {
-	req, err := s.Request(ctx, EndpointToken, "")
-	if err != nil {
-		return "", err
-	}
-	w := newDiscardWriter()
-	w.keep = true
-	s.Handler.ServeHTTP(w, req)
-	if w.status != http.StatusOK {
-		return "", fmt.Errorf("bench: token endpoint answered %d", w.status)
-	}
-	return string(w.body), nil
-}
-
 // ceilingServer is the bare net/http server.
 type ceilingServer struct {
 	*http.Server

@@ -181,6 +181,21 @@ func upstream(w http.ResponseWriter, _ *http.Request) {
 
 // issue gets an access token from the token endpoint, in process.
 func (s *Server) issue(ctx context.Context) (string, error) {
+	body, err := s.tokenResponse(ctx)
+	if err != nil {
+		return "", err
+	}
+	var resp struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal([]byte(body), &resp); err != nil || resp.AccessToken == "" {
+		return "", fmt.Errorf("bench: token response without an access token: %w", err)
+	}
+	return resp.AccessToken, nil
+}
+
+// tokenResponse returns the body of one token response, served in process.
+func (s *Server) tokenResponse(ctx context.Context) (string, error) {
 	req, err := s.Request(ctx, EndpointToken, "")
 	if err != nil {
 		return "", err
@@ -191,13 +206,7 @@ func (s *Server) issue(ctx context.Context) (string, error) {
 	if w.status != http.StatusOK {
 		return "", fmt.Errorf("bench: token endpoint answered %d: %s", w.status, w.body)
 	}
-	var resp struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.Unmarshal(w.body, &resp); err != nil || resp.AccessToken == "" {
-		return "", fmt.Errorf("bench: token response without an access token: %w", err)
-	}
-	return resp.AccessToken, nil
+	return string(w.body), nil
 }
 
 // Token returns one of the access tokens issued to the client, a
