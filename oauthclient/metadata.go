@@ -306,6 +306,12 @@ func metaJSONKind(raw []byte) string {
 //     tokens.
 //   - Extra: at most 50 members and 16 KiB (names and values), each value
 //     valid JSON, none named like a known member.
+//   - RFC 7591 §2 members kept in Extra: jwks_uri and sector_identifier_uri
+//     are absolute https URIs, without the loopback exception, since the
+//     server would fetch them; jwks is a JWK Set (an object with a keys
+//     array of objects); jwks and jwks_uri are never given together;
+//     software_statement is refused, since this package does not verify
+//     software statements and storing one would echo claims nobody checked.
 //
 // Normalisation: the defaults above are filled in; duplicates are removed
 // from grant_types, response_types, contacts and scope (they are sets, the
@@ -661,9 +667,61 @@ func (v *metaValidator) extra(extra map[string]json.RawMessage) map[string]json.
 			v.fail(name, "is not valid JSON")
 		default:
 			v.localized(name, value)
+			v.standardExtra(name, value)
+		}
+	}
+	if _, ok := extra["jwks"]; ok {
+		if _, ok := extra["jwks_uri"]; ok {
+			v.fail("jwks_uri", "must not be given together with jwks (RFC 7591 §2)")
 		}
 	}
 	return out
+}
+
+// standardExtra checks the RFC 7591 §2 members this package keeps in Extra
+// rather than in a field of its own.
+func (v *metaValidator) standardExtra(name string, value json.RawMessage) {
+	switch name {
+	case "software_statement":
+		v.fail(name, "is not accepted: this server does not verify software statements, so it cannot trust their claims")
+	case "jwks_uri", "sector_identifier_uri":
+		var s string
+		if metaJSONKind(value) != "string" || json.Unmarshal(value, &s) != nil {
+			v.fail(name, "must be a string")
+			return
+		}
+		v.fetchedURI(name, s)
+	case "jwks":
+		var set struct {
+			Keys []json.RawMessage `json:"keys"`
+		}
+		if metaJSONKind(value) != "object" || json.Unmarshal(value, &set) != nil || set.Keys == nil {
+			v.fail(name, "must be a JSON Web Key Set: an object with a keys array (RFC 7517 §5)")
+			return
+		}
+		for _, k := range set.Keys {
+			if metaJSONKind(k) != "object" {
+				v.fail(name, "every member of keys must be a JSON Web Key object")
+				return
+			}
+		}
+	}
+}
+
+// fetchedURI checks the URI of a document the server would fetch
+// (jwks_uri, sector_identifier_uri): as webURI, and https only, even for a
+// loopback host, since a fetch of a loopback URL would reach the server's
+// own machine.
+func (v *metaValidator) fetchedURI(field, s string) {
+	if s == "" {
+		v.fail(field, "must not be empty")
+		return
+	}
+	n := len(v.errs)
+	v.webURI(field, s)
+	if len(v.errs) == n && !strings.HasPrefix(s, "https:") {
+		v.fail(field, "must be an absolute https URI")
+	}
 }
 
 // localized checks a language-tagged member (RFC 7591 §2.2) of a

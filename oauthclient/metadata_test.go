@@ -277,11 +277,19 @@ func TestValidateMetadataDefaultsAndNormalisation(t *testing.T) {
 		{"extension members kept",
 			Metadata{GrantTypes: []GrantType{GrantClientCredentials}, Extra: map[string]json.RawMessage{
 				"jwks_uri": json.RawMessage(`"https://x.example/jwks"`), "client_name#fr": json.RawMessage(`"Appli"`),
-				"tos_uri#de-DE": json.RawMessage(`"https://x.example/agb"`), "scope#en": json.RawMessage(`7`), "nil": nil}},
+				"tos_uri#de-DE": json.RawMessage(`"https://x.example/agb"`), "scope#en": json.RawMessage(`7`), "nil": nil,
+				"sector_identifier_uri": json.RawMessage(`"https://x.example/sector.json"`)}},
 			Metadata{TokenEndpointAuthMethod: AuthMethodBasic, GrantTypes: []GrantType{GrantClientCredentials},
 				Extra: map[string]json.RawMessage{
 					"jwks_uri": json.RawMessage(`"https://x.example/jwks"`), "client_name#fr": json.RawMessage(`"Appli"`),
-					"tos_uri#de-DE": json.RawMessage(`"https://x.example/agb"`), "scope#en": json.RawMessage(`7`), "nil": nil}}},
+					"tos_uri#de-DE": json.RawMessage(`"https://x.example/agb"`), "scope#en": json.RawMessage(`7`), "nil": nil,
+					"sector_identifier_uri": json.RawMessage(`"https://x.example/sector.json"`)}}},
+		{"a JWK Set kept",
+			Metadata{GrantTypes: []GrantType{GrantClientCredentials}, Extra: map[string]json.RawMessage{
+				"jwks": json.RawMessage(`{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)}},
+			Metadata{TokenEndpointAuthMethod: AuthMethodBasic, GrantTypes: []GrantType{GrantClientCredentials},
+				Extra: map[string]json.RawMessage{
+					"jwks": json.RawMessage(`{"keys":[{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`)}}},
 		{"limits reached, not exceeded",
 			Metadata{GrantTypes: []GrantType{GrantClientCredentials}, ClientName: strings.Repeat("n", 200),
 				SoftwareID: strings.Repeat("i", 200), SoftwareVersion: strings.Repeat("v", 200),
@@ -451,6 +459,35 @@ func TestValidateMetadataErrors(t *testing.T) {
 			"client_name#en_US": json.RawMessage(`"x"`), "client_name#": json.RawMessage(`"x"`),
 			"client_name#abcdefghi": json.RawMessage(`"x"`)}},
 			[]metaProblem{metaBad("client_name#"), metaBad("client_name#abcdefghi"), metaBad("client_name#en_US")}},
+
+		// RFC 7591 §2 members kept in Extra
+		{"jwks and jwks_uri together", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks": json.RawMessage(`{"keys":[]}`), "jwks_uri": json.RawMessage(`"https://x.example/jwks"`)}},
+			[]metaProblem{metaBad("jwks_uri")}},
+		{"jwks_uri over http", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks_uri": json.RawMessage(`"http://x.example/jwks"`)}}, []metaProblem{metaBad("jwks_uri")}},
+		{"jwks_uri on loopback http", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks_uri": json.RawMessage(`"http://127.0.0.1/jwks"`)}}, []metaProblem{metaBad("jwks_uri")}},
+		{"jwks_uri relative", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks_uri": json.RawMessage(`"/jwks"`)}}, []metaProblem{metaBad("jwks_uri")}},
+		{"jwks_uri not a string", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks_uri": json.RawMessage(`{"u":"https://x.example"}`)}}, []metaProblem{metaBad("jwks_uri")}},
+		{"jwks_uri javascript", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks_uri": json.RawMessage(`"javascript:alert(1)"`)}}, []metaProblem{metaBad("jwks_uri")}},
+		{"sector_identifier_uri over http", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"sector_identifier_uri": json.RawMessage(`"http://x.example/s.json"`)}}, []metaProblem{metaBad("sector_identifier_uri")}},
+		{"sector_identifier_uri with user information", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"sector_identifier_uri": json.RawMessage(`"https://u:p@x.example/s.json"`)}}, []metaProblem{metaBad("sector_identifier_uri")}},
+		{"jwks not a key set", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks": json.RawMessage(`["k"]`)}}, []metaProblem{metaBad("jwks")}},
+		{"jwks keys not objects", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"jwks": json.RawMessage(`{"keys":["k"]}`)}}, []metaProblem{metaBad("jwks")}},
+		{"software_statement", Metadata{GrantTypes: cc, Extra: map[string]json.RawMessage{
+			"software_statement": json.RawMessage(`"eyJhbGciOiJub25lIn0.eyJzb2Z0d2FyZV9pZCI6IngifQ."`)}},
+			[]metaProblem{metaBad("software_statement")}},
+		{"client_uri over http", Metadata{GrantTypes: cc, ClientURI: "http://x.example/"}, []metaProblem{metaBad("client_uri")}},
+		{"logo_uri relative", Metadata{GrantTypes: cc, LogoURI: "/logo.png"}, []metaProblem{metaBad("logo_uri")}},
+		{"policy_uri data", Metadata{GrantTypes: cc, PolicyURI: "data:text/html,x"}, []metaProblem{metaBad("policy_uri")}},
 
 		// several problems, reported in field order
 		{"field order", Metadata{
