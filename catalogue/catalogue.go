@@ -38,12 +38,13 @@ type AccessRight struct {
 }
 
 // Policy grants access to APIs, with the scopes a client under it may ask
-// for.
+// for: exactly those in Scopes, none if it lists none (see
+// [Policy.UngrantedScope]).
 type Policy struct {
 	ID           string        `json:"id"`
 	Name         string        `json:"name"`
 	AccessRights []AccessRight `json:"access_rights"`
-	Scopes       []string      `json:"scopes,omitempty"` // allowed scopes; empty: no scope restriction
+	Scopes       []string      `json:"scopes,omitempty"` // granted scopes; empty: none
 	Active       bool          `json:"active"`
 	CreatedAt    time.Time     `json:"created_at"`
 	Version      int64         `json:"version"`

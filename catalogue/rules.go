@@ -81,6 +81,21 @@ func (p *Policy) Grants(apiID string) bool {
 	return false
 }
 
+// UngrantedScope returns the first of the space-separated scopes in scope
+// that p does not grant, or "" if p grants them all (an empty scope is
+// always granted). A policy grants exactly the scopes in its Scopes: a
+// policy without scopes grants none, rather than any, so that forgetting
+// to list scopes never hands out a scope nobody meant to give. A nil p
+// grants none.
+func (p *Policy) UngrantedScope(scope string) string {
+	for sc := range strings.FieldsSeq(scope) {
+		if p == nil || !slices.Contains(p.Scopes, sc) {
+			return sc
+		}
+	}
+	return ""
+}
+
 // ValidateEntry checks that e is a well-formed entry publishing api: e has an
 // ID, e.APIID is api's ID, and every policy e offers is one of policies and
 // grants access to api. It returns nil, or one [*Error] per problem joined

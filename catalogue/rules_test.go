@@ -68,6 +68,33 @@ func TestPolicyGrants(t *testing.T) {
 	}
 }
 
+func TestPolicyUngrantedScope(t *testing.T) {
+	t.Parallel()
+	scoped := &catalogue.Policy{ID: "p", Scopes: []string{"read", "write"}}
+	none := &catalogue.Policy{ID: "q"}
+	tests := []struct {
+		name   string
+		policy *catalogue.Policy
+		scope  string
+		want   string
+	}{
+		{"all granted", scoped, "read write", ""},
+		{"extra spaces", scoped, "  write   read ", ""},
+		{"empty scope", scoped, "", ""},
+		{"one not granted", scoped, "read admin write", "admin"},
+		{"case matters", scoped, "Read", "Read"},
+		{"a policy without scopes grants none", none, "payments:write admin", "payments:write"},
+		{"a policy without scopes and no scope asked", none, "", ""},
+		{"nil policy", nil, "read", "read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, tt.policy.UngrantedScope(tt.scope))
+		})
+	}
+}
+
 func TestValidateEntry(t *testing.T) {
 	t.Parallel()
 	// problem is one expected *Error: its sentinel and the policy at fault.

@@ -150,7 +150,7 @@ func (s *Service) clientPolicy(ctx context.Context, c *oauthclient.Client, id *s
 	if id == nil || *id == c.PolicyID {
 		p, err := s.catalogue.GetPolicy(ctx, c.PolicyID)
 		if errors.Is(err, ErrNotFound) {
-			// The policy was deleted: nothing restricts the metadata.
+			// The policy was deleted: it grants no scope any more.
 			return &catalogue.Policy{ID: c.PolicyID}, nil
 		}
 		return p, err

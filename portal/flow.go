@@ -284,9 +284,9 @@ func (s *Service) validateMetadata(md oauthclient.Metadata, policy *catalogue.Po
 		errs = append(errs, oauthclient.NewError(oauthclient.CodeInvalidClientMetadata, "client_name", "is required"))
 	}
 	if err == nil {
-		if bad := disallowedScope(out.Scope, policy); bad != "" {
+		if bad := policy.UngrantedScope(out.Scope); bad != "" {
 			errs = append(errs, oauthclient.NewError(oauthclient.CodeInvalidClientMetadata, "scope",
-				"scope "+strconv.Quote(bad)+" is not allowed by the chosen policy"))
+				"scope "+strconv.Quote(bad)+" is not granted by the chosen policy"))
 		}
 	}
 	if len(errs) > 0 {
@@ -297,20 +297,6 @@ func (s *Service) validateMetadata(md oauthclient.Metadata, policy *catalogue.Po
 
 func hasFieldError(err error, field string) bool {
 	return slices.ContainsFunc(oauthclient.Errors(err), func(e *oauthclient.Error) bool { return e.Field == field })
-}
-
-// disallowedScope returns the first space-separated scope in scope that
-// the policy does not allow, or "". A policy without scopes allows any.
-func disallowedScope(scope string, policy *catalogue.Policy) string {
-	if len(policy.Scopes) == 0 {
-		return ""
-	}
-	for sc := range strings.FieldsSeq(scope) {
-		if !slices.Contains(policy.Scopes, sc) {
-			return sc
-		}
-	}
-	return ""
 }
 
 func checkDescription(d string) error {

@@ -204,6 +204,9 @@ func TestCreateClientErrors(t *testing.T) {
 			r.EntryIDs, r.PolicyID, r.Metadata.Scope = []string{entryScoped}, policyScoped, "read write"
 		}, oauthclient.ErrInvalidClientMetadata, "scope"},
 		{"long description", "", func(r *portal.CreateClientRequest) { r.Description = strings.Repeat("x", 2001) }, portal.ErrInvalidInput, "description"},
+		{"any scope under a policy without scopes", "", func(r *portal.CreateClientRequest) {
+			r.EntryIDs, r.PolicyID, r.Metadata.Scope = []string{entrySandbox}, policySandbox, "payments:write admin"
+		}, oauthclient.ErrInvalidClientMetadata, "scope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
