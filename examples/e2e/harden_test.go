@@ -13,7 +13,7 @@ import (
 )
 
 // clientFilterAll lists every client of a fixture.
-var clientFilterAll = oauthclient.ClientFilter{Limit: oauthclient.MaxLimit}
+var clientFilterAll = oauthclient.ClientFilter{Page: oauthclient.Page{Limit: oauthclient.MaxLimit}}
 
 // TestRegistrationRefusesMetadataItCannotHonour: RFC 7591 §2 rules and the
 // policy's scopes are enforced at the registration endpoint, before
