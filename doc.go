@@ -60,6 +60,20 @@
 // [github.com/portaloauth/portaloauth/oauthclient.ErrConflict]) are declared once in oauthclient and
 // re-exported by portal, so one errors.Is test works for every store method.
 //
+// # One error type
+//
+// Every library package fails with one error type,
+// [github.com/portaloauth/portaloauth/oauthclient.Error] (an OAuth code, the
+// offending field, a reason and the sentinel it stands for), and with
+// sentinels declared once, in oauthclient. portal re-exports the ones its
+// use cases return under the same names (portal.ErrNotEligible is
+// oauthclient.ErrNotEligible), and catalogue declares its precise rule
+// sentinels as refinements of oauthclient's. That is why catalogue imports
+// oauthclient, the one dependency between the two domain packages:
+// oauthclient.CodeOf, oauthclient.HTTPStatus and oauthclient.WriteError are
+// then the one mapping of any error to an OAuth error code and an HTTP
+// status, and the table in oauthclient's documentation lists it.
+//
 // # A short example
 //
 //	store := memory.New()

@@ -5,6 +5,12 @@
 //
 // Only an OAuth-eligible entry ([Eligible]) is offered in the portal's
 // "select API" step and accepts new OAuth clients.
+//
+// Its rules fail with *oauthclient.Error values and sentinels that refine
+// oauthclient's (see ErrInvalidEntry and ErrNotEligible): package
+// oauthclient is the only package of this module it imports, so that the
+// module has one error type and one mapping of errors to OAuth codes and
+// HTTP statuses.
 package catalogue
 
 import "time"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
 // An entry is offered in the "select API" step only if it is OAuth-eligible;
@@ -29,12 +30,14 @@ func ExampleEligible() {
 	api.AuthMode = catalogue.AuthJWT
 	err := catalogue.Eligible(entry, api, policies)
 	fmt.Println(errors.Is(err, catalogue.ErrNotEligible), errors.Is(err, catalogue.ErrNotOAuth))
-	fmt.Println(err)
+	for _, e := range oauthclient.Errors(err) {
+		fmt.Println(e.Description())
+	}
 	// Output:
 	// eligible: true
 	// offered: gold
 	// true true
-	// catalogue: entry "payments-v1": API "payments" authenticates with "jwt", not OAuth 2.0
+	// api_id: API "payments" of entry "payments-v1" authenticates with "jwt", not OAuth 2.0
 }
 
 // ValidateEntry reports every broken rule; errors.Is tells them apart.
@@ -47,9 +50,11 @@ func ExampleValidateEntry() {
 
 	err := catalogue.ValidateEntry(entry, api, policies)
 	fmt.Println(errors.Is(err, catalogue.ErrPolicyNotGranting), errors.Is(err, catalogue.ErrUnknownPolicy))
-	fmt.Println(err)
+	for _, e := range oauthclient.Errors(err) {
+		fmt.Println(e.Description())
+	}
 	// Output:
 	// true true
-	// catalogue: entry "payments-v1": policy "orders-only": policy does not grant access to API "payments"
-	// catalogue: entry "payments-v1": policy "missing": policy not found
+	// policy_ids[0]: policy "orders-only" offered by entry "payments-v1" does not grant access to API "payments"
+	// policy_ids[1]: policy "missing" offered by entry "payments-v1" not found
 }

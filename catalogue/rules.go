@@ -4,17 +4,26 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+	"strconv"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
 // The catalogue rules' sentinels. Every error of [ValidateEntry] is an
-// [*Error] that unwraps to ErrInvalidEntry, and every error of [Eligible] one
-// that unwraps to ErrNotEligible; the more precise sentinels below wrap one
-// of the two, so that errors.Is answers both "is the entry eligible?" and
-// "why not?".
+// *oauthclient.Error that unwraps to ErrInvalidEntry, and every error of
+// [Eligible] one that unwraps to ErrNotEligible; the more precise sentinels
+// below wrap one of the two, so that errors.Is answers both "is the entry
+// eligible?" and "why not?".
+//
+// ErrNotEligible is oauthclient.ErrNotEligible itself, the value the portal
+// returns for an ineligible choice too, re-exported here so that the
+// precise sentinels and the one they refine are named in one package.
+// ErrInvalidEntry wraps oauthclient.ErrInvalidInput: a broken entry is bad
+// input of the administrator. Both therefore map to an OAuth code and an
+// HTTP status with oauthclient.CodeOf and oauthclient.HTTPStatus.
 var (
 	// ErrInvalidEntry: a catalogue entry breaks a rule of ValidateEntry.
-	ErrInvalidEntry = errors.New("catalogue: invalid entry")
+	ErrInvalidEntry = fmt.Errorf("%w: catalogue entry", oauthclient.ErrInvalidInput)
 	// ErrUnknownAPI: the entry's API is missing, or is not the API given.
 	ErrUnknownAPI = fmt.Errorf("%w: API not found", ErrInvalidEntry)
 	// ErrUnknownPolicy: the entry offers a policy that does not exist.
@@ -24,7 +33,7 @@ var (
 	ErrPolicyNotGranting = fmt.Errorf("%w: policy does not grant access to the API", ErrInvalidEntry)
 
 	// ErrNotEligible: a catalogue entry does not accept new OAuth clients.
-	ErrNotEligible = errors.New("catalogue: entry not eligible for OAuth clients")
+	ErrNotEligible = oauthclient.ErrNotEligible
 	// ErrAPIUnavailable: the entry's API is missing, or is not the API
 	// given.
 	ErrAPIUnavailable = fmt.Errorf("%w: API not available", ErrNotEligible)
@@ -39,32 +48,12 @@ var (
 	ErrNoActivePolicy = fmt.Errorf("%w: no active policy offered", ErrNotEligible)
 )
 
-// Error is a broken catalogue rule: the entry, API and policy it concerns,
-// and the reason in plain words. It unwraps to Err, one of the sentinels
-// above.
-type Error struct {
-	EntryID  string // the entry concerned; may be empty
-	APIID    string // the API concerned; may be empty
-	PolicyID string // the offending policy, if one is at fault
-	Reason   string // e.g. "policy does not grant access to API payments"
-	Err      error  // the sentinel: ErrAPIInactive, ErrPolicyNotGranting, ...
+// ruleError is a broken rule: the sentinel, the entry's field at fault
+// ("api_id", "policy_ids[1]", ...) and the reason, which names the entry,
+// the API or the policy concerned.
+func ruleError(sentinel error, field, reason string) *oauthclient.Error {
+	return &oauthclient.Error{Err: sentinel, Field: field, Reason: reason}
 }
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("catalogue: ")
-	if e.EntryID != "" {
-		fmt.Fprintf(&b, "entry %q: ", e.EntryID)
-	}
-	if e.PolicyID != "" {
-		fmt.Fprintf(&b, "policy %q: ", e.PolicyID)
-	}
-	b.WriteString(e.Reason)
-	return b.String()
-}
-
-// Unwrap returns the sentinel.
-func (e *Error) Unwrap() error { return e.Err }
 
 // Grants reports whether p's access rights include the API apiID (some or
 // all of its versions). It does not look at p.Active; a nil p grants
@@ -98,44 +87,47 @@ func (p *Policy) UngrantedScope(scope string) string {
 
 // ValidateEntry checks that e is a well-formed entry publishing api: e has an
 // ID, e.APIID is api's ID, and every policy e offers is one of policies and
-// grants access to api. It returns nil, or one [*Error] per problem joined
-// with [errors.Join], in the order found; each unwraps to ErrInvalidEntry.
+// grants access to api. It returns nil, or one *oauthclient.Error per
+// problem joined with [errors.Join], in the order found; each names the
+// entry's field at fault ("id", "client_limit", "api_id",
+// "policy_ids[i]") and unwraps to ErrInvalidEntry.
 // Activity and visibility are not checked here: see [Eligible].
 func ValidateEntry(e *Entry, api *API, policies []*Policy) error {
 	if e == nil {
-		return &Error{Reason: "no entry", Err: ErrInvalidEntry}
+		return ruleError(ErrInvalidEntry, "", "no entry")
 	}
 	var errs []error
-	bad := func(policyID, reason string, err error) {
-		errs = append(errs, &Error{EntryID: e.ID, APIID: e.APIID, PolicyID: policyID, Reason: reason, Err: err})
+	bad := func(field, reason string, err error) {
+		errs = append(errs, ruleError(err, field, reason))
 	}
 	if e.ID == "" {
-		bad("", "entry ID is empty", ErrInvalidEntry)
+		bad("id", "entry ID is empty", ErrInvalidEntry)
 	}
 	if e.ClientLimit < 0 {
-		bad("", "client limit is negative", ErrInvalidEntry)
+		bad("client_limit", fmt.Sprintf("client limit of entry %q is negative", e.ID), ErrInvalidEntry)
 	}
 	switch {
 	case e.APIID == "":
-		bad("", "API ID is empty", ErrInvalidEntry)
+		bad("api_id", fmt.Sprintf("API ID of entry %q is empty", e.ID), ErrInvalidEntry)
 	case api == nil:
-		bad("", fmt.Sprintf("API %q not found", e.APIID), ErrUnknownAPI)
+		bad("api_id", fmt.Sprintf("API %q of entry %q not found", e.APIID, e.ID), ErrUnknownAPI)
 	case api.ID != e.APIID:
-		bad("", fmt.Sprintf("API %q given for an entry of API %q", api.ID, e.APIID), ErrUnknownAPI)
+		bad("api_id", fmt.Sprintf("API %q given for entry %q of API %q", api.ID, e.ID, e.APIID), ErrUnknownAPI)
 	}
 	seen := make(map[string]bool, len(e.PolicyIDs))
-	for _, id := range e.PolicyIDs {
+	for i, id := range e.PolicyIDs {
+		field := "policy_ids[" + strconv.Itoa(i) + "]"
 		if seen[id] {
-			bad(id, "policy offered twice", ErrInvalidEntry)
+			bad(field, fmt.Sprintf("policy %q offered twice by entry %q", id, e.ID), ErrInvalidEntry)
 			continue
 		}
 		seen[id] = true
 		p := findPolicy(policies, id)
 		switch {
 		case p == nil:
-			bad(id, "policy not found", ErrUnknownPolicy)
+			bad(field, fmt.Sprintf("policy %q offered by entry %q not found", id, e.ID), ErrUnknownPolicy)
 		case !p.Grants(e.APIID):
-			bad(id, fmt.Sprintf("policy does not grant access to API %q", e.APIID), ErrPolicyNotGranting)
+			bad(field, fmt.Sprintf("policy %q offered by entry %q does not grant access to API %q", id, e.ID, e.APIID), ErrPolicyNotGranting)
 		}
 	}
 	return errors.Join(errs...)
@@ -144,30 +136,30 @@ func ValidateEntry(e *Entry, api *API, policies []*Policy) error {
 // Eligible reports whether e is OAuth-eligible: it publishes api, api is
 // active and uses OAuth 2.0, e is visible, and at least one policy it
 // offers is active and grants access to api ([OfferedPolicies]). It returns
-// nil if so, or an [*Error] for the first rule broken, in that order, that
-// unwraps to ErrNotEligible and to the precise sentinel (ErrAPIInactive,
+// nil if so, or an *oauthclient.Error for the first rule broken, in that
+// order, whose reason names the entry and its API and that unwraps to
+// ErrNotEligible and to the precise sentinel (ErrAPIInactive,
 // ErrNotOAuth, ErrEntryHidden, ErrNoActivePolicy, ErrAPIUnavailable).
 //
 // Only OAuth-eligible entries are offered in the portal's "select API" step
 // and accept new clients.
 func Eligible(e *Entry, api *API, policies []*Policy) error {
 	if e == nil {
-		return &Error{Reason: "no entry", Err: ErrNotEligible}
-	}
-	fail := func(reason string, err error) error {
-		return &Error{EntryID: e.ID, APIID: e.APIID, Reason: reason, Err: err}
+		return ruleError(ErrNotEligible, "", "no entry")
 	}
 	switch {
 	case api == nil || api.ID != e.APIID:
-		return fail(fmt.Sprintf("API %q not available", e.APIID), ErrAPIUnavailable)
+		return ruleError(ErrAPIUnavailable, "api_id", fmt.Sprintf("API %q of entry %q not available", e.APIID, e.ID))
 	case !api.Active:
-		return fail(fmt.Sprintf("API %q is not active", api.ID), ErrAPIInactive)
+		return ruleError(ErrAPIInactive, "api_id", fmt.Sprintf("API %q of entry %q is not active", api.ID, e.ID))
 	case api.AuthMode != AuthOAuth2:
-		return fail(fmt.Sprintf("API %q authenticates with %q, not OAuth 2.0", api.ID, api.AuthMode), ErrNotOAuth)
+		return ruleError(ErrNotOAuth, "api_id",
+			fmt.Sprintf("API %q of entry %q authenticates with %q, not OAuth 2.0", api.ID, e.ID, api.AuthMode))
 	case !e.Visible:
-		return fail("entry is not visible", ErrEntryHidden)
+		return ruleError(ErrEntryHidden, "visible", fmt.Sprintf("entry %q of API %q is not visible", e.ID, e.APIID))
 	case len(OfferedPolicies(e, policies)) == 0:
-		return fail(fmt.Sprintf("no active policy granting access to API %q is offered", api.ID), ErrNoActivePolicy)
+		return ruleError(ErrNoActivePolicy, "policy_ids",
+			fmt.Sprintf("entry %q offers no active policy granting access to API %q", e.ID, api.ID))
 	}
 	return nil
 }

@@ -2,12 +2,15 @@ package catalogue_test
 
 import (
 	"errors"
+	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
 // fixture is a valid, eligible entry with its API and policies; each test
@@ -97,9 +100,11 @@ func TestPolicyUngrantedScope(t *testing.T) {
 
 func TestValidateEntry(t *testing.T) {
 	t.Parallel()
-	// problem is one expected *Error: its sentinel and the policy at fault.
+	// problem is one expected *oauthclient.Error: its sentinel, the field
+	// at fault and the policy at fault.
 	type problem struct {
 		err      error
+		field    string
 		policyID string
 	}
 	tests := []struct {
@@ -115,32 +120,32 @@ func TestValidateEntry(t *testing.T) {
 		{"inactive policy still has to grant", func(f *fixture) {
 			f.policy("silver").AccessRights = nil
 			f.policy("silver").Active = false
-		}, []problem{{catalogue.ErrPolicyNotGranting, "silver"}}},
+		}, []problem{{catalogue.ErrPolicyNotGranting, "policy_ids[1]", "silver"}}},
 		{"offered policy does not grant the API", func(f *fixture) {
 			f.entry.PolicyIDs = []string{"gold", "bronze"}
-		}, []problem{{catalogue.ErrPolicyNotGranting, "bronze"}}},
+		}, []problem{{catalogue.ErrPolicyNotGranting, "policy_ids[1]", "bronze"}}},
 		{"offered policy does not exist", func(f *fixture) {
 			f.entry.PolicyIDs = []string{"platinum", "gold"}
-		}, []problem{{catalogue.ErrUnknownPolicy, "platinum"}}},
+		}, []problem{{catalogue.ErrUnknownPolicy, "policy_ids[0]", "platinum"}}},
 		{"policy offered twice", func(f *fixture) {
 			f.entry.PolicyIDs = []string{"gold", "gold"}
-		}, []problem{{catalogue.ErrInvalidEntry, "gold"}}},
-		{"API missing", func(f *fixture) { f.api = nil }, []problem{{catalogue.ErrUnknownAPI, ""}}},
-		{"another API given", func(f *fixture) { f.api.ID = "orders" }, []problem{{catalogue.ErrUnknownAPI, ""}}},
+		}, []problem{{catalogue.ErrInvalidEntry, "policy_ids[1]", "gold"}}},
+		{"API missing", func(f *fixture) { f.api = nil }, []problem{{catalogue.ErrUnknownAPI, "api_id", ""}}},
+		{"another API given", func(f *fixture) { f.api.ID = "orders" }, []problem{{catalogue.ErrUnknownAPI, "api_id", ""}}},
 		{"empty API ID", func(f *fixture) { f.entry.APIID = "" }, []problem{
-			{catalogue.ErrInvalidEntry, ""},
-			{catalogue.ErrPolicyNotGranting, "gold"},
-			{catalogue.ErrPolicyNotGranting, "silver"},
+			{catalogue.ErrInvalidEntry, "api_id", ""},
+			{catalogue.ErrPolicyNotGranting, "policy_ids[0]", "gold"},
+			{catalogue.ErrPolicyNotGranting, "policy_ids[1]", "silver"},
 		}},
-		{"empty entry ID", func(f *fixture) { f.entry.ID = "" }, []problem{{catalogue.ErrInvalidEntry, ""}}},
-		{"negative client limit", func(f *fixture) { f.entry.ClientLimit = -1 }, []problem{{catalogue.ErrInvalidEntry, ""}}},
+		{"empty entry ID", func(f *fixture) { f.entry.ID = "" }, []problem{{catalogue.ErrInvalidEntry, "id", ""}}},
+		{"negative client limit", func(f *fixture) { f.entry.ClientLimit = -1 }, []problem{{catalogue.ErrInvalidEntry, "client_limit", ""}}},
 		{"every problem reported in order", func(f *fixture) {
 			f.entry.ID = ""
 			f.entry.PolicyIDs = []string{"bronze", "nope"}
 		}, []problem{
-			{catalogue.ErrInvalidEntry, ""},
-			{catalogue.ErrPolicyNotGranting, "bronze"},
-			{catalogue.ErrUnknownPolicy, "nope"},
+			{catalogue.ErrInvalidEntry, "id", ""},
+			{catalogue.ErrPolicyNotGranting, "policy_ids[0]", "bronze"},
+			{catalogue.ErrUnknownPolicy, "policy_ids[1]", "nope"},
 		}},
 		{"nil policies in the list are skipped", func(f *fixture) {
 			f.policies = append([]*catalogue.Policy{nil}, f.policies...)
@@ -162,8 +167,13 @@ func TestValidateEntry(t *testing.T) {
 			require.Len(t, got, len(tt.want))
 			for i, w := range tt.want {
 				assert.ErrorIs(t, got[i], w.err, "problem %d", i)
-				assert.Equal(t, w.policyID, got[i].PolicyID, "problem %d", i)
-				assert.Equal(t, f.entry.ID, got[i].EntryID, "problem %d", i)
+				assert.Equal(t, w.field, got[i].Field, "problem %d", i)
+				if w.policyID != "" {
+					assert.Contains(t, got[i].Reason, strconv.Quote(w.policyID), "problem %d", i)
+				}
+				if f.entry.ID != "" {
+					assert.Contains(t, got[i].Reason, strconv.Quote(f.entry.ID), "problem %d", i)
+				}
 				assert.NotEmpty(t, got[i].Reason, "problem %d", i)
 			}
 		})
@@ -173,13 +183,14 @@ func TestValidateEntry(t *testing.T) {
 func TestValidateEntryNil(t *testing.T) {
 	t.Parallel()
 	err := catalogue.ValidateEntry(nil, nil, nil)
-	var ce *catalogue.Error
+	var ce *oauthclient.Error
 	require.ErrorAs(t, err, &ce)
 	assert.ErrorIs(t, err, catalogue.ErrInvalidEntry)
 }
 
-// ruleErrors flattens the errors.Join of ValidateEntry into its *Errors.
-func ruleErrors(t *testing.T, err error) []*catalogue.Error {
+// ruleErrors flattens the errors.Join of ValidateEntry into its
+// *oauthclient.Errors.
+func ruleErrors(t *testing.T, err error) []*oauthclient.Error {
 	t.Helper()
 	var errs []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -187,9 +198,9 @@ func ruleErrors(t *testing.T, err error) []*catalogue.Error {
 	} else {
 		errs = []error{err}
 	}
-	out := make([]*catalogue.Error, 0, len(errs))
+	out := make([]*oauthclient.Error, 0, len(errs))
 	for _, e := range errs {
-		var ce *catalogue.Error
+		var ce *oauthclient.Error
 		require.ErrorAs(t, e, &ce)
 		out = append(out, ce)
 	}
@@ -244,11 +255,11 @@ func TestEligible(t *testing.T) {
 			require.ErrorIs(t, err, tt.want)
 			require.ErrorIs(t, err, catalogue.ErrNotEligible)
 			require.NotErrorIs(t, err, catalogue.ErrInvalidEntry)
-			var ce *catalogue.Error
+			var ce *oauthclient.Error
 			require.ErrorAs(t, err, &ce)
-			assert.Equal(t, f.entry.ID, ce.EntryID)
-			assert.Equal(t, f.entry.APIID, ce.APIID)
-			assert.NotEmpty(t, ce.Reason)
+			assert.Contains(t, ce.Reason, strconv.Quote(f.entry.ID))
+			assert.Contains(t, ce.Reason, strconv.Quote(f.entry.APIID))
+			assert.NotEmpty(t, ce.Field)
 		})
 	}
 }
@@ -297,9 +308,14 @@ func TestOfferedPolicies(t *testing.T) {
 
 func TestErrorMessage(t *testing.T) {
 	t.Parallel()
-	err := &catalogue.Error{EntryID: "e1", PolicyID: "p1", Reason: "policy not found", Err: catalogue.ErrUnknownPolicy}
-	assert.Equal(t, `catalogue: entry "e1": policy "p1": policy not found`, err.Error())
+	err := catalogue.ValidateEntry(&catalogue.Entry{ID: "e1", APIID: "payments", PolicyIDs: []string{"p1"}},
+		&catalogue.API{ID: "payments"}, nil)
+	assert.Equal(t, `oauthclient: invalid input: catalogue entry: policy not found: policy_ids[0]: policy "p1" offered by entry "e1" not found`, err.Error())
 	assert.True(t, errors.Is(err, catalogue.ErrInvalidEntry))
+	assert.True(t, errors.Is(err, oauthclient.ErrInvalidInput))
+	assert.Equal(t, oauthclient.CodeInvalidRequest, oauthclient.CodeOf(err))
+	assert.Equal(t, http.StatusBadRequest, oauthclient.HTTPStatus(err))
+	assert.Equal(t, http.StatusForbidden, oauthclient.HTTPStatus(catalogue.Eligible(nil, nil, nil)))
 }
 
 // FuzzEligible checks that the rules never panic and agree with each

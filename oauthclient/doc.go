@@ -6,8 +6,10 @@
 // It is pure domain. It does no I/O of its own except through the
 // interfaces it is given and the io.Reader it is handed for randomness,
 // keeps no state, and takes the current time from a clock function where it
-// needs one. Its only net/http code is [CredentialsFromRequest]; HTTP status
-// codes are chosen by the caller.
+// needs one. Its net/http code is the edge every server built on it shares:
+// [CredentialsFromRequest] reads client credentials, and [HTTPStatus] and
+// [ErrorWriter] answer errors; the decisions themselves never see an
+// *http.Request.
 //
 // # Clients and metadata
 //
@@ -138,15 +140,64 @@
 //
 // # Errors
 //
-// Failures that a client or a developer caused are an [*Error]: an OAuth
-// [ErrorCode] (invalid_client, invalid_redirect_uri,
-// invalid_client_metadata, ...), the offending Field and a Reason in plain
-// words. An *Error unwraps to the sentinel of its code (errors.Is(err,
-// [ErrInvalidClient]) holds for every invalid_client error) and to an
-// underlying sentinel such as [ErrRedirectMismatch]. [CodeOf] returns the
-// code of any error, [Error.Description] the text for an OAuth
-// error_description, and [Errors] lists every *Error joined in one error, as
-// ValidateMetadata and Metadata.UnmarshalJSON return them. Store and I/O
-// failures are returned wrapped, never disguised as OAuth errors. No error,
-// log line or rendering ever holds a secret or a token value.
+// [Error] is the one error type of the module's library packages (this
+// one, catalogue, portal and the stores): an OAuth [ErrorCode]
+// (invalid_client, invalid_redirect_uri, invalid_client_metadata, ...)
+// and/or the sentinel it stands for (Err), the offending Field, a Reason in
+// plain words and the underlying Cause. An *Error unwraps to the sentinel
+// of its code (errors.Is(err, [ErrInvalidClient]) holds for every
+// invalid_client error), to Err and to Cause. The sentinels are declared
+// here, once: package portal re-exports those its use cases return under
+// the same names, and package catalogue declares refinements of
+// [ErrInvalidInput] and [ErrNotEligible] (catalogue.ErrAPIInactive, ...).
+// Store and I/O failures are returned wrapped, never disguised as OAuth
+// errors. No error, log line or rendering ever holds a secret or a token
+// value.
+//
+// One mapping answers any error: [CodeOf] gives its OAuth error code,
+// [HTTPStatus] its HTTP status, [ProblemOf] both with an error_description
+// safe to show, and [WriteError] (or an [ErrorWriter] with a realm and a
+// logger) writes the RFC 6749 §5.2 JSON body with the WWW-Authenticate
+// challenge of RFC 6749 §5.2 and RFC 6750 §3. The first *Error with a Code
+// or sentinel of the table found in the error's tree, in errors.Is order,
+// decides; an *Error's own Code comes before its Err and Cause. An error
+// the table does not know is a 500 server_error whose detail goes to the
+// log only, as does [ErrInvalidConfig], a bug of the deployment.
+//
+//	sentinel                    OAuth error code            HTTP status
+//	ErrInvalidRequest           invalid_request             400
+//	ErrInvalidClient            invalid_client              401 + WWW-Authenticate: Basic
+//	ErrInvalidGrant             invalid_grant               400
+//	ErrUnauthorizedClient       unauthorized_client         400
+//	ErrUnsupportedGrantType     unsupported_grant_type      400
+//	ErrUnsupportedResponseType  unsupported_response_type   400
+//	ErrInvalidScope             invalid_scope               400
+//	ErrAccessDenied             access_denied               403
+//	ErrUnsupportedTokenType     unsupported_token_type      400
+//	ErrInvalidRedirectURI       invalid_redirect_uri        400
+//	ErrInvalidClientMetadata    invalid_client_metadata     400
+//	ErrInvalidToken             invalid_token               401 + WWW-Authenticate: Bearer
+//	ErrInsufficientScope        insufficient_scope          403 + WWW-Authenticate: Bearer
+//	ErrServerError              server_error                500
+//	ErrNotFound                 invalid_request             404
+//	ErrDuplicate                invalid_request             409
+//	ErrConflict (stale version) invalid_request             409
+//	ErrTokenConsumed            invalid_grant               400
+//	ErrRedirectMismatch         invalid_request             400
+//	ErrDeveloperInactive        access_denied               403
+//	ErrNotEligible              access_denied               403
+//	ErrPolicyNotOffered         access_denied               403
+//	ErrClientLimit              access_denied               403
+//	ErrNotPending               invalid_request             409
+//	ErrPending                  invalid_request             409
+//	ErrPublicClient             invalid_request             409
+//	ErrInvalidInput             invalid_request             400
+//	ErrInvalidConfig            server_error                500 (logged as a configuration bug)
+//	ErrUnknownKey               server_error                500 (wraps ErrInvalidConfig)
+//	*http.MaxBytesError         invalid_request             413
+//	anything else               server_error                500 (detail logged, never shown)
+//
+// [Error.Description] is the text for an OAuth error_description, and
+// [Errors] lists every *Error joined in one error, as ValidateMetadata and
+// Metadata.UnmarshalJSON return them.
 package oauthclient

@@ -772,30 +772,6 @@ func metaLanguageTag(tag string) bool {
 	return true
 }
 
-// Errors returns the *Error values in err, in order: err itself if it is
-// one, or those joined in it (errors.Join) or wrapped by it (fmt.Errorf with
-// %w). It returns nil if err holds none. It is meant for showing every
-// problem ValidateMetadata or Metadata.UnmarshalJSON found next to its field.
-func Errors(err error) []*Error {
-	var out []*Error
-	metaCollectErrors(err, &out)
-	return out
-}
-
-func metaCollectErrors(err error, out *[]*Error) {
-	switch e := err.(type) {
-	case nil:
-	case *Error:
-		*out = append(*out, e)
-	case interface{ Unwrap() []error }:
-		for _, inner := range e.Unwrap() {
-			metaCollectErrors(inner, out)
-		}
-	case interface{ Unwrap() error }:
-		metaCollectErrors(e.Unwrap(), out)
-	}
-}
-
 // metaJoin returns the only error of errs as is, or all of them joined.
 func metaJoin(errs []error) error {
 	if len(errs) == 1 {

@@ -25,7 +25,7 @@ type ClientStore interface {
 	// CreateClient stores c, secrets included. It returns ErrDuplicate if a
 	// client with c.ID exists, and ErrNotFound if the store also keeps
 	// developers and a non-empty c.DeveloperID names none (an empty one is a
-	// client no developer owns), and ErrConflict if the store keeps
+	// client no developer owns), and ErrDeveloperInactive if the store keeps
 	// developers and that one is inactive (see portal.Store). c.Version is
 	// stored as given (normally 1).
 	// The ID of a deleted client may be used again; it starts with no

@@ -220,7 +220,7 @@ func notPending(st oauthclient.Status) error {
 }
 
 // AddAPI adds an API to the catalogue. It sets a.CreatedAt to now if it is
-// zero and a.Version to 1. It returns an *Error wrapping ErrInvalidInput
+// zero and a.Version to 1. It returns an *oauthclient.Error wrapping ErrInvalidInput
 // for a missing ID or name or an unknown auth mode, and one wrapping
 // ErrDuplicate (field "id") if the ID exists.
 func (s *Service) AddAPI(ctx context.Context, a *catalogue.API) error {
@@ -232,7 +232,7 @@ func (s *Service) AddAPI(ctx context.Context, a *catalogue.API) error {
 }
 
 // AddPolicy adds a policy to the catalogue. It sets p.CreatedAt to now if
-// it is zero and p.Version to 1. It returns an *Error wrapping
+// it is zero and p.Version to 1. It returns an *oauthclient.Error wrapping
 // ErrInvalidInput for a missing ID or name, a scope that is not an RFC 6749
 // scope token or an access right without an API, one wrapping ErrNotFound
 // (field "access_rights[i].api_id") for an access right to an unknown API,
@@ -248,7 +248,7 @@ func (s *Service) AddPolicy(ctx context.Context, p *catalogue.Policy) error {
 // AddEntry adds a catalogue entry after checking it with
 // catalogue.ValidateEntry against its API and the policies it offers. It
 // sets e.CreatedAt to now if it is zero and e.Version to 1. It returns an
-// *Error wrapping ErrInvalidInput for a missing ID, a display name or
+// *oauthclient.Error wrapping ErrInvalidInput for a missing ID, a display name or
 // description that is too long, one wrapping ErrNotFound (field "api_id")
 // for an unknown API, the catalogue's error for a rule the entry breaks,
 // and one wrapping ErrDuplicate (field "id") if the ID exists.
@@ -281,7 +281,7 @@ func (s *Service) stamp(created *time.Time, version *int64) {
 // and emits the event.
 func (s *Service) added(ctx context.Context, kind, id string, err error) error {
 	if errors.Is(err, ErrDuplicate) {
-		return &Error{Err: ErrDuplicate, Field: "id", Reason: "a " + kind + " with this ID exists"}
+		return newError(ErrDuplicate, "id", "a "+kind+" with this ID exists")
 	}
 	if err != nil {
 		return err

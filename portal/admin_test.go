@@ -219,7 +219,7 @@ func TestCatalogueAdministration(t *testing.T) {
 				require.ErrorIs(t, err, tt.want)
 			}
 			if tt.field != "" {
-				assert.Equal(t, tt.field, portal.FieldOf(err))
+				assert.Equal(t, tt.field, fieldOf(t, err))
 			}
 			assert.Empty(t, f.rec.Events())
 		})

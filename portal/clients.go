@@ -51,7 +51,7 @@ func (s *Service) ListClients(ctx context.Context, developerID string, p oauthcl
 }
 
 // GetClient returns the developer's client with that ID. A client that does
-// not exist and another developer's client both give the same *Error
+// not exist and another developer's client both give the same *oauthclient.Error
 // wrapping ErrNotFound.
 func (s *Service) GetClient(ctx context.Context, developerID, clientID string) (*oauthclient.Client, error) {
 	return s.ownClient(ctx, developerID, clientID)
@@ -63,7 +63,7 @@ func (s *Service) GetClient(ctx context.Context, developerID, clientID string) (
 // It returns an error wrapping ErrNotFound for a client that does not exist
 // or is another developer's; ErrDeveloperInactive for an inactive
 // developer; ErrConflict, changing nothing, if req.Version is not the
-// client's current version; oauthclient *Error values for invalid metadata
+// client's current version; *oauthclient.Error values for invalid metadata
 // (redirect URIs included); ErrInvalidInput for a too long description;
 // and ErrPolicyNotOffered (field "policy_id") for a policy the client's
 // entries do not offer. A request that changes nothing writes nothing,

@@ -350,7 +350,7 @@ func TestRotateSecretErrors(t *testing.T) {
 	f, d, nc := clientFixture(t)
 	_, err := f.svc.RotateSecret(t.Context(), d.ID, nc.Client.ID, -time.Second)
 	require.ErrorIs(t, err, portal.ErrInvalidInput)
-	assert.Equal(t, "grace", portal.FieldOf(err))
+	assert.Equal(t, "grace", fieldOf(t, err))
 
 	req := request()
 	req.Metadata.TokenEndpointAuthMethod = oauthclient.AuthMethodNone

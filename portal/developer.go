@@ -30,10 +30,10 @@ type NewDeveloper struct {
 
 // RegisterDeveloper creates an active developer account with a random ID.
 //
-// It returns an *Error wrapping ErrInvalidInput naming the field ("email",
+// It returns an *oauthclient.Error wrapping ErrInvalidInput naming the field ("email",
 // "name") when the email is not a plain address such as name@example.com
 // or the name is empty, too long or holds control characters, and an
-// *Error wrapping ErrDuplicate, field "email", when a developer with that
+// *oauthclient.Error wrapping ErrDuplicate, field "email", when a developer with that
 // email, ignoring case, exists.
 func (s *Service) RegisterDeveloper(ctx context.Context, r NewDeveloper) (*Developer, error) {
 	email, err := normaliseEmail(r.Email)
@@ -61,7 +61,7 @@ func (s *Service) RegisterDeveloper(ctx context.Context, r NewDeveloper) (*Devel
 	}
 	if err := s.developers.CreateDeveloper(ctx, d); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return nil, &Error{Err: ErrDuplicate, Field: "email", Reason: "is already registered"}
+			return nil, newError(ErrDuplicate, "email", "is already registered")
 		}
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func TestNewConfig(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, portal.ErrInvalidConfig)
-			assert.Equal(t, tt.field, portal.FieldOf(err))
+			assert.Equal(t, tt.field, fieldOf(t, err))
 			assert.Nil(t, svc)
 		})
 	}
@@ -78,7 +78,7 @@ func TestRegisterDeveloper(t *testing.T) {
 			d, err := f.svc.RegisterDeveloper(t.Context(), portal.NewDeveloper{Email: tt.email, Name: tt.devName})
 			if tt.field != "" {
 				require.ErrorIs(t, err, portal.ErrInvalidInput)
-				assert.Equal(t, tt.field, portal.FieldOf(err))
+				assert.Equal(t, tt.field, fieldOf(t, err))
 				assert.Nil(t, d)
 				assert.Empty(t, f.rec.Events())
 				return
@@ -110,7 +110,7 @@ func TestRegisterDeveloperDuplicateEmail(t *testing.T) {
 	for _, email := range []string{"ada@example.com", "ADA@EXAMPLE.COM", " Ada@Example.com "} {
 		d, err := f.svc.RegisterDeveloper(t.Context(), portal.NewDeveloper{Email: email, Name: "Impostor"})
 		require.ErrorIs(t, err, portal.ErrDuplicate, email)
-		assert.Equal(t, "email", portal.FieldOf(err))
+		assert.Equal(t, "email", fieldOf(t, err))
 		assert.Nil(t, d)
 	}
 	assert.Len(t, f.rec.Events(), 1)
@@ -136,7 +136,7 @@ func FuzzRegisterDeveloper(f *testing.F) {
 		d, err := svc.RegisterDeveloper(t.Context(), portal.NewDeveloper{Email: email, Name: name})
 		if err != nil {
 			require.ErrorIs(t, err, portal.ErrInvalidInput)
-			require.Contains(t, []string{"email", "name"}, portal.FieldOf(err))
+			require.Contains(t, []string{"email", "name"}, fieldOf(t, err))
 			return
 		}
 		require.Equal(t, strings.TrimSpace(d.Email), d.Email)

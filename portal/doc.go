@@ -62,22 +62,26 @@
 //
 // # Errors
 //
-// Every error the Service itself detects is an [*Error] that wraps one sentinel,
-// names the offending field where one applies ("email", "entry_ids[0]",
-// "policy_id", "grace", ...), gives a reason in plain words and may carry a
-// cause (the catalogue rule that made an entry ineligible). Test them with
-// errors.Is:
+// Every error the Service itself detects is an *oauthclient.Error, the
+// module's one error type, that wraps one sentinel, names the offending
+// field where one applies ("email", "entry_ids[0]", "policy_id", "grace",
+// ...), gives a reason in plain words and may carry a cause (the catalogue
+// rule that made an entry ineligible). Test them with errors.Is:
 //
-//   - [ErrNotFound], [ErrConflict], [ErrDuplicate]: the store sentinels,
-//     shared with package oauthclient;
-//   - [ErrDeveloperInactive], [ErrNotEligible], [ErrPolicyNotOffered],
-//     [ErrClientLimit], [ErrNotPending], [ErrPending], [ErrPublicClient],
-//     [ErrInvalidInput], [ErrInvalidConfig].
+//   - [ErrNotFound], [ErrConflict] (a stale version, nothing else),
+//     [ErrDuplicate], [ErrDeveloperInactive]: the store sentinels;
+//   - [ErrNotEligible], [ErrPolicyNotOffered], [ErrClientLimit],
+//     [ErrNotPending], [ErrPending], [ErrPublicClient], [ErrInvalidInput],
+//     [ErrInvalidConfig].
 //
-// Invalid client metadata comes back as oauthclient's *Error values, one
-// per problem, joined: oauthclient.Errors flattens them for a form. Other
-// store failures are returned as the store gave them. HTTP status codes are
-// chosen by the net/http layer, not here.
+// They are oauthclient's sentinels re-exported under the same names, so
+// that code using the portal names them here; portal.ErrNotEligible and
+// catalogue.ErrNotEligible are one value. Invalid client metadata comes
+// back as oauthclient *Error values with an OAuth code, one per problem,
+// joined: oauthclient.Errors flattens them for a form. Other store failures
+// are returned as the store gave them. oauthclient.CodeOf and
+// oauthclient.HTTPStatus map every error to an OAuth code and an HTTP
+// status, for the net/http layer.
 //
 // # Events
 //

@@ -86,10 +86,10 @@ func (s *Service) EligibleEntries(ctx context.Context, developerID string) ([]El
 //     account is inactive;
 //   - ErrNotEligible (field "entry_ids" or "entry_ids[i]"): no entry chosen, or
 //     a chosen entry does not exist or is not OAuth-eligible (the catalogue's
-//     reason is the *Error's Cause);
+//     reason is the *oauthclient.Error's Cause);
 //   - ErrPolicyNotOffered (field "policy_id"): the policy is not offered by
 //     every chosen entry, is inactive, or does not grant every chosen API;
-//   - oauthclient *Error values (joined, one per problem): invalid metadata,
+//   - *oauthclient.Error values (joined, one per problem): invalid metadata,
 //     a missing client_name, or a scope the policy does not allow;
 //   - ErrInvalidInput (field "description"): description too long;
 //   - ErrClientLimit (field "entry_ids[i]"): the developer already has as
@@ -169,7 +169,7 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 			}
 			return nil, newError(ErrClientLimit, "entry_ids", "you already have the most clients allowed for a chosen API")
 		}
-		if errors.Is(err, ErrConflict) {
+		if errors.Is(err, ErrDeveloperInactive) {
 			// The store refuses a client of an inactive developer: the
 			// developer was deactivated since activeDeveloper read it.
 			return nil, newError(ErrDeveloperInactive, "developer_id", "the developer account is inactive")
@@ -215,7 +215,7 @@ func (s *Service) chosenEntries(ctx context.Context, ids []string) ([]EligibleEn
 			return nil, err
 		}
 		if err := catalogue.Eligible(e, api, policies); err != nil {
-			return nil, &Error{Err: ErrNotEligible, Field: field, Cause: err}
+			return nil, &oauthclient.Error{Err: ErrNotEligible, Field: field, Cause: err}
 		}
 		out = append(out, EligibleEntry{Entry: e, API: api, Policies: catalogue.OfferedPolicies(e, policies)})
 	}

@@ -241,13 +241,9 @@ func TestCreateClientErrors(t *testing.T) {
 	}
 }
 
-// fields returns the fields named by the portal and oauthclient errors in
-// err.
+// fields returns the fields named by the errors in err.
 func fields(err error) []string {
 	var out []string
-	if f := portal.FieldOf(err); f != "" {
-		out = append(out, f)
-	}
 	for _, e := range oauthclient.Errors(err) {
 		out = append(out, e.Field)
 	}
@@ -261,7 +257,7 @@ func TestCreateClientIneligibleCause(t *testing.T) {
 	req := request()
 	req.EntryIDs, req.PolicyID = []string{entryLegacy}, policyLegacy
 	_, err := f.svc.CreateClient(t.Context(), d.ID, req)
-	var pe *portal.Error
+	var pe *oauthclient.Error
 	require.ErrorAs(t, err, &pe)
 	assert.ErrorIs(t, pe.Err, portal.ErrNotEligible)
 	assert.Error(t, pe.Cause, "the catalogue's reason is kept")
@@ -278,7 +274,7 @@ func TestCreateClientLimit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.svc.CreateClient(t.Context(), d.ID, req)
 	require.ErrorIs(t, err, portal.ErrClientLimit)
-	assert.Equal(t, "entry_ids[0]", portal.FieldOf(err))
+	assert.Equal(t, "entry_ids[0]", fieldOf(t, err))
 
 	// The limit is per developer, and other APIs are not limited.
 	_, err = f.svc.CreateClient(t.Context(), other.ID, req)

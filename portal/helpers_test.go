@@ -15,6 +15,14 @@ import (
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
+// fieldOf returns the field that the *oauthclient.Error in err names.
+func fieldOf(t *testing.T, err error) string {
+	t.Helper()
+	var e *oauthclient.Error
+	require.ErrorAs(t, err, &e)
+	return e.Field
+}
+
 // t0 is the fixed start of every test clock.
 var t0 = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
 

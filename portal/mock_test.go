@@ -93,12 +93,12 @@ func TestCreateClientOneAtomicWrite(t *testing.T) {
 
 // TestCreateClientDeveloperDeactivatedMeanwhile: the store refuses the
 // client of a developer deactivated between the service's read and its
-// write (ErrConflict); the caller learns the developer is inactive.
+// write (ErrDeveloperInactive); the caller learns the developer is inactive.
 func TestCreateClientDeveloperDeactivatedMeanwhile(t *testing.T) {
 	t.Parallel()
 	svc, m, rec := mockService(t)
 	expectCatalogue(m)
-	m.EXPECT().CreateClientWithLimits(gomock.Any(), gomock.Any(), gomock.Any()).Return(fmt.Errorf("store: developer inactive: %w", portal.ErrConflict))
+	m.EXPECT().CreateClientWithLimits(gomock.Any(), gomock.Any(), gomock.Any()).Return(fmt.Errorf("store: developer inactive: %w", portal.ErrDeveloperInactive))
 	nc, err := svc.CreateClient(t.Context(), "dev-1", request())
 	require.ErrorIs(t, err, portal.ErrDeveloperInactive)
 	assert.Nil(t, nc)

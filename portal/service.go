@@ -58,7 +58,7 @@ type Service struct {
 	observer   Observer
 }
 
-// New returns a Service for cfg. It returns an *Error wrapping
+// New returns a Service for cfg. It returns an *oauthclient.Error wrapping
 // ErrInvalidConfig, naming the field, when Store is nil or MaxSecrets is
 // negative.
 func New(cfg Config) (*Service, error) {

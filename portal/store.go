@@ -8,12 +8,17 @@ import (
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
-// The store sentinels, shared with package oauthclient so that one
+// The store sentinels, oauthclient's values re-exported so that one
 // errors.Is test works whichever package a store method belongs to.
 var (
 	ErrNotFound  = oauthclient.ErrNotFound
 	ErrDuplicate = oauthclient.ErrDuplicate
-	ErrConflict  = oauthclient.ErrConflict
+	// ErrConflict: a stale version, and nothing else.
+	ErrConflict = oauthclient.ErrConflict
+	// ErrDeveloperInactive: the developer's account is inactive, so they
+	// cannot create or change clients; a Store's CreateClient returns it
+	// for a client of an inactive developer.
+	ErrDeveloperInactive = oauthclient.ErrDeveloperInactive
 )
 
 // DeveloperStatus is a developer account's state.
@@ -147,8 +152,8 @@ type LimitedClientCreator interface {
 // must be atomic: deleting a client deletes its tokens, deactivating a
 // developer disables their clients and deletes those clients' tokens, and
 // creating a client checks its developer. In a Store, CreateClient also
-// returns ErrConflict, storing nothing, when c.DeveloperID names an
-// inactive developer, and checks that in the same atomic step as the
+// returns ErrDeveloperInactive, storing nothing, when c.DeveloperID names
+// an inactive developer, and checks that in the same atomic step as the
 // insert: a client created while its developer is being deactivated is
 // either refused or disabled by the deactivation, never left active.
 type Store interface {

@@ -226,12 +226,14 @@ var developerClientTests = []test[portal.Store]{
 		require.NoError(t, s.DeactivateDeveloper(t.Context(), active.ID, at(200)), "deactivated twice")
 		assertDeveloper(t, want, storedDeveloper(t, s, active.ID))
 	}},
-	{"CreateClient returns ErrConflict for an inactive developer and stores nothing", func(t *testing.T, s portal.Store) {
+	{"CreateClient returns ErrDeveloperInactive for an inactive developer and stores nothing", func(t *testing.T, s portal.Store) {
 		d := createDeveloper(t, s, at(1))
 		require.NoError(t, s.DeactivateDeveloper(t.Context(), d.ID, at(2)))
 		c := newClient(d.ID, at(3))
-		require.ErrorIs(t, s.CreateClient(t.Context(), c), oauthclient.ErrConflict)
-		_, err := s.GetClient(t.Context(), c.ID)
+		err := s.CreateClient(t.Context(), c)
+		require.ErrorIs(t, err, oauthclient.ErrDeveloperInactive)
+		require.NotErrorIs(t, err, oauthclient.ErrConflict, "ErrConflict means a stale version only")
+		_, err = s.GetClient(t.Context(), c.ID)
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 		list, err := s.ListClients(t.Context(), oauthclient.ClientFilter{DeveloperID: d.ID})
 		require.NoError(t, err)
@@ -248,7 +250,7 @@ var developerClientTests = []test[portal.Store]{
 			wg.Wait()
 			require.NoError(t, deactivateErr)
 			if createErr != nil {
-				require.ErrorIs(t, createErr, oauthclient.ErrConflict, "round %d", round)
+				require.ErrorIs(t, createErr, oauthclient.ErrDeveloperInactive, "round %d", round)
 				_, err := s.GetClient(t.Context(), c.ID)
 				require.ErrorIs(t, err, oauthclient.ErrNotFound, "round %d: a refused client is not stored", round)
 				continue

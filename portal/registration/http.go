@@ -214,7 +214,7 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // codeInvalidToken: an initial or registration access token is missing,
 // unknown or not valid here (RFC 6750 §3.1).
-const codeInvalidToken oauthclient.ErrorCode = "invalid_token"
+const codeInvalidToken = oauthclient.CodeInvalidToken
 
 // statusError gives an error a status its code does not tell (405).
 type statusError struct {
@@ -225,57 +225,17 @@ type statusError struct {
 func (e *statusError) Error() string { return e.err.Error() }
 func (e *statusError) Unwrap() error { return e.err }
 
-// writeError answers err as an RFC 7591 §3.2.2 error response. A failure
-// of the server is a 500 whose detail goes to the log only.
+// writeError answers err as an RFC 7591 §3.2.2 error response, with the
+// status, body and challenge of oauthclient's one mapping (a statusError's
+// status first). A failure of the server is a 500 whose detail goes to the
+// log only.
 func (r *Registrar) writeError(w http.ResponseWriter, req *http.Request, err error) {
-	status, code := http.StatusInternalServerError, oauthclient.ErrorCode("server_error")
-	description := "the server failed to handle the request"
-	var tooBig *http.MaxBytesError
+	p := oauthclient.ProblemOf(err)
 	var se *statusError
-	switch errs := oauthclient.Errors(err); {
-	case errors.As(err, &tooBig):
-		status, code = http.StatusRequestEntityTooLarge, oauthclient.CodeInvalidRequest
-		description = "the request body is larger than " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"
-	case len(errs) > 0:
-		code, status = errs[0].Code, http.StatusBadRequest
-		parts := make([]string, 0, len(errs))
-		for _, e := range errs {
-			parts = append(parts, e.Description())
-		}
-		description = strings.Join(parts, "; ")
+	if errors.As(err, &se) {
+		p.Status = se.status
 	}
-	switch {
-	case errors.As(err, &se):
-		status = se.status
-	case code == codeInvalidToken:
-		status = http.StatusUnauthorized
-		w.Header().Set("WWW-Authenticate", `Bearer realm="`+printable(r.issuer)+`", error="invalid_token", error_description="`+
-			printable(description)+`"`)
-	case code == oauthclient.CodeAccessDenied:
-		status = http.StatusForbidden
-	case errors.Is(err, oauthclient.ErrConflict):
-		status = http.StatusConflict
-	}
-	if status >= http.StatusInternalServerError {
-		r.log.ErrorContext(context.WithoutCancel(req.Context()), "registration: request failed",
-			"method", req.Method, "path", req.URL.Path, "error", err)
-	}
-	body, _ := json.Marshal(struct {
-		Error       oauthclient.ErrorCode `json:"error"`
-		Description string                `json:"error_description,omitempty"`
-	}{code, printable(description)})
-	writeJSON(w, status, append(body, '\n'))
-}
-
-// printable keeps only the characters RFC 6749 §5.2 allows in
-// error_description, replacing the others with '?'.
-func printable(s string) string {
-	return strings.Map(func(c rune) rune {
-		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return '?'
-		}
-		return c
-	}, s)
+	oauthclient.ErrorWriter{Realm: r.issuer, Logger: r.log}.WriteProblem(w, req.WithContext(context.WithoutCancel(req.Context())), p, err)
 }
 
 // isToken68 reports whether s has the token68 syntax of RFC 7235 §2.1.

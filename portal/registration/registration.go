@@ -260,8 +260,9 @@ func (r *Registrar) clientURI(id string) string {
 // the credential of the request, for a developer or client that is gone.
 func portalError(err error, token string) error {
 	code := oauthclient.CodeAccessDenied
+	var oe *oauthclient.Error
 	switch {
-	case oauthclient.CodeOf(err) != "":
+	case errors.As(err, &oe) && oe.Code != "":
 		return err
 	case errors.Is(err, oauthclient.ErrNotFound) && !errors.Is(err, portal.ErrNotEligible):
 		// The token's developer or client is gone.
@@ -276,8 +277,7 @@ func portalError(err error, token string) error {
 		return err
 	}
 	out := &oauthclient.Error{Code: code, Reason: "registration is not allowed", Err: err}
-	var pe *portal.Error
-	if errors.As(err, &pe) {
+	if pe := oe; pe != nil {
 		out.Field = pe.Field
 		if pe.Reason != "" {
 			out.Reason = pe.Reason

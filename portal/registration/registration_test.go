@@ -299,7 +299,7 @@ func TestStoreFailuresPassThrough(t *testing.T) {
 	f.store.mu.Unlock()
 	_, err := f.reg.Register(t.Context(), f.iat, mustParse(t, regBody))
 	require.ErrorIs(t, err, errStoreDown)
-	assert.Empty(t, oauthclient.CodeOf(err), "a server failure, not a refusal")
+	assert.Equal(t, oauthclient.CodeServerError, oauthclient.CodeOf(err), "a server failure, not a refusal")
 	_, err = f.reg.Read(t.Context(), info.Client.ID, info.RegistrationToken)
 	require.ErrorIs(t, err, errStoreDown)
 }
@@ -313,22 +313,22 @@ func TestPortalError(t *testing.T) {
 	}{
 		{"oauth error", oauthclient.NewError(oauthclient.CodeInvalidRedirectURI, "redirect_uris[0]", "x"), oauthclient.CodeInvalidRedirectURI},
 		{"developer gone", fmt.Errorf("x: %w", oauthclient.ErrNotFound), codeInvalidToken},
-		{"client limit", &portal.Error{Err: portal.ErrClientLimit, Field: "entry_ids[0]", Reason: "limit"}, oauthclient.CodeAccessDenied},
+		{"client limit", &oauthclient.Error{Err: portal.ErrClientLimit, Field: "entry_ids[0]", Reason: "limit"}, oauthclient.CodeAccessDenied},
 		{"inactive developer", portal.ErrDeveloperInactive, oauthclient.CodeAccessDenied},
-		{"entry not eligible", &portal.Error{Err: portal.ErrNotEligible, Field: "entry_ids[0]", Cause: oauthclient.ErrNotFound}, oauthclient.CodeAccessDenied},
-		{"policy not offered", &portal.Error{Err: portal.ErrPolicyNotOffered, Field: "policy_id"}, oauthclient.CodeAccessDenied},
-		{"invalid input", &portal.Error{Err: portal.ErrInvalidInput, Field: "description"}, oauthclient.CodeInvalidClientMetadata},
+		{"entry not eligible", &oauthclient.Error{Err: portal.ErrNotEligible, Field: "entry_ids[0]", Cause: oauthclient.ErrNotFound}, oauthclient.CodeAccessDenied},
+		{"policy not offered", &oauthclient.Error{Err: portal.ErrPolicyNotOffered, Field: "policy_id"}, oauthclient.CodeAccessDenied},
+		{"invalid input", &oauthclient.Error{Err: portal.ErrInvalidInput, Field: "description"}, oauthclient.CodeInvalidClientMetadata},
 		{"conflict", fmt.Errorf("x: %w", oauthclient.ErrConflict), oauthclient.CodeInvalidRequest},
-		{"store failure", errStoreDown, ""},
+		{"store failure", errStoreDown, oauthclient.CodeServerError},
 	}
 	for _, tc := range tests {
 		got := portalError(tc.err, "registration access token")
 		assert.Equal(t, tc.code, oauthclient.CodeOf(got), tc.name)
-		if tc.code == "" {
+		if tc.code == oauthclient.CodeServerError {
 			assert.Equal(t, tc.err, got, tc.name)
 		}
 	}
 	assert.ErrorIs(t, portalError(oauthclient.ErrConflict, "x"), oauthclient.ErrConflict)
-	assert.Equal(t, "entry_ids[0]: limit", oauthclient.Errors(portalError(&portal.Error{Err: portal.ErrClientLimit,
+	assert.Equal(t, "entry_ids[0]: limit", oauthclient.Errors(portalError(&oauthclient.Error{Err: portal.ErrClientLimit,
 		Field: "entry_ids[0]", Reason: "limit"}, "x"))[0].Description())
 }

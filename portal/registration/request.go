@@ -51,7 +51,7 @@ func ParseRequest(body []byte) (Request, error) {
 	}
 	var md oauthclient.Metadata
 	if err := json.Unmarshal(body, &md); err != nil {
-		if oauthclient.CodeOf(err) != "" {
+		if len(oauthclient.Errors(err)) > 0 {
 			return Request{}, err
 		}
 		field := ""

@@ -38,7 +38,8 @@ func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, 
 }
 
 // CreateClient stores a copy of c, secrets included. It returns
-// ErrDuplicate if a client has c.ID, and ErrNotFound if c.DeveloperID is not
+// ErrDuplicate if a client has c.ID, ErrDeveloperInactive if c.DeveloperID
+// names an inactive developer, and ErrNotFound if c.DeveloperID is not
 // empty and names no developer.
 func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 	return s.CreateClientWithLimits(ctx, c, nil)
@@ -58,7 +59,7 @@ func (s *Store) CreateClientWithLimits(ctx context.Context, c *oauthclient.Clien
 			return err
 		}
 		if dev != nil && dev.Status != portal.DeveloperActive {
-			return fmt.Errorf("memory: client %q: developer %q is %s: %w", c.ID, dev.ID, dev.Status, oauthclient.ErrConflict)
+			return fmt.Errorf("memory: client %q: developer %q is %s: %w", c.ID, dev.ID, dev.Status, oauthclient.ErrDeveloperInactive)
 		}
 		if dev != nil {
 			if err := checkLimits(dev, limits); err != nil {

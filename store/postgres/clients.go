@@ -245,8 +245,10 @@ func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, 
 }
 
 // CreateClient stores c with its secrets. It returns
-// oauthclient.ErrDuplicate if a client has c.ID and oauthclient.ErrNotFound
-// if c.DeveloperID is set and names no developer.
+// oauthclient.ErrDuplicate if a client has c.ID, oauthclient.ErrNotFound
+// if c.DeveloperID is set and names no developer, and
+// oauthclient.ErrDeveloperInactive, storing nothing, if that developer is
+// inactive.
 //
 // The client row and the secrets' row go in one batch: one round trip, run
 // by the server as one implicit transaction, so that a failure of either
@@ -267,7 +269,7 @@ func (s *Store) CreateClient(ctx context.Context, c *oauthclient.Client) error {
 		// fail their foreign key, which rolls the implicit transaction
 		// back; there is nothing to commit either way.
 		_ = br.Close()
-		return fmt.Errorf("postgres: %s: developer %q is inactive: %w", op, c.DeveloperID, oauthclient.ErrConflict)
+		return fmt.Errorf("postgres: %s: developer %q is inactive: %w", op, c.DeveloperID, oauthclient.ErrDeveloperInactive)
 	}
 	if err != nil {
 		_ = br.Close()

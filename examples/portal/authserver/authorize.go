@@ -153,7 +153,7 @@ func (s *Server) authorizationRequest(ctx context.Context, vals url.Values) (*au
 		return req, err
 	}
 	if req.scope, err = s.grantScope(ctx, client, vals.Get("scope")); err != nil {
-		if oauthclient.CodeOf(err) == "" {
+		if len(oauthclient.Errors(err)) == 0 {
 			return nil, &pageError{status: http.StatusInternalServerError, err: err}
 		}
 		return req, err
@@ -225,14 +225,14 @@ func (s *Server) authorizeError(w http.ResponseWriter, r *http.Request, req *aut
 		s.renderError(w, pe.status, message)
 		return
 	}
-	code, description := oauthDescription(err)
-	if code == "" {
+	p := oauthclient.ProblemOf(err)
+	if len(oauthclient.Errors(err)) == 0 {
 		s.log.ErrorContext(r.Context(), "authserver: authorization failed", "method", r.Method, "error", err)
-		code, description = codeServerError, ""
+		p = oauthclient.ProblemOf(oauthclient.ErrServerError)
 	}
-	params := url.Values{"error": {string(code)}}
-	if description != "" {
-		params.Set("error_description", errorText(description))
+	params := url.Values{"error": {string(p.Code)}}
+	if p.Description != "" {
+		params.Set("error_description", p.Description)
 	}
 	s.redirectResponse(w, r, req, params)
 }

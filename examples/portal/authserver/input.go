@@ -68,11 +68,11 @@ func refuseRepeated(vals url.Values) error {
 	return oauthError(oauthclient.CodeInvalidRequest, fieldName(slices.Min(repeated)), "must not be repeated")
 }
 
-// fieldName makes a parameter name safe to echo in an error: printable
-// ASCII, at most 64 bytes.
+// fieldName makes a parameter name short enough to echo in an error: at
+// most 64 bytes (oauthclient.ProblemOf keeps only printable ASCII).
 func fieldName(k string) string {
 	if len(k) > 64 {
 		k = k[:64]
 	}
-	return errorText(k)
+	return k
 }

@@ -93,9 +93,9 @@ func TestProblem(t *testing.T) {
 			oauthError(oauthclient.CodeInvalidClientMetadata, "client_name", "b")), 400, oauthclient.CodeInvalidRedirectURI},
 		{"body too large", fmt.Errorf("reading: %w", &http.MaxBytesError{Limit: 10}), 413, oauthclient.CodeInvalidRequest},
 		{"method not allowed", &statusError{status: 405, err: oauthError(oauthclient.CodeInvalidRequest, "", "x")}, 405, oauthclient.CodeInvalidRequest},
-		{"client limit", &portal.Error{Err: portal.ErrClientLimit, Field: "entry_ids[0]", Reason: "limit"}, 403, oauthclient.CodeAccessDenied},
+		{"client limit", &oauthclient.Error{Err: portal.ErrClientLimit, Field: "entry_ids[0]", Reason: "limit"}, 403, oauthclient.CodeAccessDenied},
 		{"inactive developer", portal.ErrDeveloperInactive, 403, oauthclient.CodeAccessDenied},
-		{"invalid input", &portal.Error{Err: portal.ErrInvalidInput, Field: "description"}, 400, oauthclient.CodeInvalidClientMetadata},
+		{"invalid input", &oauthclient.Error{Err: portal.ErrInvalidInput, Field: "description"}, 400, oauthclient.CodeInvalidClientMetadata},
 		{"conflict", fmt.Errorf("x: %w", oauthclient.ErrConflict), 409, oauthclient.CodeInvalidRequest},
 		{"not found", oauthclient.ErrNotFound, 404, oauthclient.CodeInvalidRequest},
 		{"store failure", errors.New("connection refused"), 500, codeServerError},
@@ -148,11 +148,6 @@ func TestParseScope(t *testing.T) {
 		_, err := parseScope(bad)
 		require.ErrorIs(t, err, oauthclient.ErrInvalidScope, "%q", bad)
 	}
-}
-
-func TestErrorText(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, "a?b?c?d?", errorText("a\"b\\c\nd\u00e9"))
 }
 
 func TestPanicIsRecoveredAndLogged(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 )
 
@@ -229,7 +230,7 @@ func (s *Site) signup(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.portal.RegisterDeveloper(r.Context(), portal.NewDeveloper{Email: f.Email, Name: f.Name, PasswordHash: hash})
 	if err != nil {
-		var pe *portal.Error
+		var pe *oauthclient.Error
 		if !errors.As(err, &pe) || !(errors.Is(err, portal.ErrInvalidInput) || errors.Is(err, portal.ErrDuplicate)) {
 			s.fail(w, r, err)
 			return

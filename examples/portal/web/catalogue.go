@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 )
 
@@ -306,6 +307,7 @@ func (s *Site) saveRecord(w http.ResponseWriter, r *http.Request, ac *adminCtx) 
 		return
 	}
 	on := form.Get("on") == "1"
+	var offered []string // the entry's policy IDs, which catalogue rule errors index
 	switch k {
 	case kindAPI:
 		a := &catalogue.API{ID: id, Name: strings.TrimSpace(form.Get("name")),
@@ -333,6 +335,7 @@ func (s *Site) saveRecord(w http.ResponseWriter, r *http.Request, ac *adminCtx) 
 		e := &catalogue.Entry{ID: id, APIID: form.Get("api_id"), DisplayName: strings.TrimSpace(form.Get("display_name")),
 			Description: strings.TrimSpace(form.Get("description")), PolicyIDs: form["policy"],
 			Visible: on, RequiresApproval: form.Get("approval") == "1", Version: f.Version}
+		offered = e.PolicyIDs
 		fillEntryForm(f, cat, e)
 		f.Values["client_limit"] = form.Get("client_limit")
 		if v := strings.TrimSpace(form.Get("client_limit")); v != "" {
@@ -354,7 +357,7 @@ func (s *Site) saveRecord(w http.ResponseWriter, r *http.Request, ac *adminCtx) 
 		}
 	}
 	if err != nil {
-		if !catalogueFormError(err, &f.Errors, cat) {
+		if !catalogueFormError(err, &f.Errors, cat, offered) {
 			s.fail(w, r, err)
 			return
 		}
@@ -385,26 +388,27 @@ func capitalise(s string) string {
 
 // catalogueFormError files an error of a catalogue change under its form
 // field, in plain words, and reports whether it was about the input.
-func catalogueFormError(err error, errs *fieldErrors, cat *portal.Catalogue) bool {
-	var ce *catalogue.Error
-	if errors.As(err, &ce) {
-		for _, one := range flatten(err) {
-			if errors.As(one, &ce) {
-				msg := ce.Reason
-				if ce.PolicyID != "" {
-					msg = "The policy " + strconv.Quote(policyName(cat, ce.PolicyID)) + " " + strings.TrimPrefix(ce.Reason, "policy ")
-					if errors.Is(ce, catalogue.ErrPolicyNotGranting) {
-						msg = "The policy " + strconv.Quote(policyName(cat, ce.PolicyID)) + " does not grant access to this API: add the API to the policy's access rights first"
-					}
+// offered are the entry's policy IDs, which the catalogue rules' fields
+// ("policy_ids[1]") index.
+func catalogueFormError(err error, errs *fieldErrors, cat *portal.Catalogue, offered []string) bool {
+	if errors.Is(err, catalogue.ErrInvalidEntry) {
+		for _, ce := range oauthclient.Errors(err) {
+			msg, field := ce.Reason, "form"
+			if policyID, ok := offeredPolicy(ce.Field, offered); ok {
+				field = "policy"
+				name := strconv.Quote(policyName(cat, policyID))
+				switch {
+				case errors.Is(ce, catalogue.ErrPolicyNotGranting):
+					msg = "The policy " + name + " does not grant access to this API: add the API to the policy's access rights first"
+				case errors.Is(ce, catalogue.ErrUnknownPolicy):
+					msg = "The policy " + name + " does not exist"
+				default:
+					msg = "The policy " + name + " is offered twice"
 				}
-				field := "policy"
-				if errors.Is(ce, catalogue.ErrUnknownAPI) {
-					field = "api_id"
-				} else if ce.PolicyID == "" {
-					field = "form"
-				}
-				errs.add(field, sentence("", msg))
+			} else if errors.Is(ce, catalogue.ErrUnknownAPI) {
+				field = "api_id"
 			}
+			errs.add(field, sentence("", msg))
 		}
 		return true
 	}
@@ -445,22 +449,23 @@ func catalogueFormError(err error, errs *fieldErrors, cat *portal.Catalogue) boo
 	return true
 }
 
-// flatten lists the errors joined in err, or err itself.
-func flatten(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flatten(e)...)
-		}
-		return out
+// offeredPolicy returns the policy ID a field "policy_ids[i]" of a
+// catalogue rule names.
+func offeredPolicy(field string, offered []string) (string, bool) {
+	index, ok := strings.CutPrefix(field, "policy_ids[")
+	if !ok {
+		return "", false
 	}
-	return []error{err}
+	i, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+	if err != nil || i < 0 || i >= len(offered) {
+		return "", false
+	}
+	return offered[i], true
 }
 
-// errorField returns the field and reason of a typed error of the
-// service, whichever package's error type carries them.
+// errorField returns the field and reason of the service's error.
 func errorField(err error) (field, reason string, ok bool) {
-	var pe *portal.Error
+	var pe *oauthclient.Error
 	if errors.As(err, &pe) {
 		return pe.Field, pe.Reason, true
 	}

@@ -65,31 +65,25 @@ func redirectURIs(fields []redirectField) (uris []string, index []int) {
 // "redirects" or "form"; a problem with the i-th redirect URL goes to
 // redirects[index[i]].Error.
 func formError(err error, errs *fieldErrors, redirects []redirectField, index []int) bool {
-	if oes := oauthclient.Errors(err); len(oes) > 0 {
-		for _, oe := range oes {
+	oes := oauthclient.Errors(err)
+	for _, oe := range oes {
+		switch {
+		case oe.Code != "", errors.Is(oe, portal.ErrInvalidInput), errors.Is(oe, portal.ErrPolicyNotOffered):
+			// Invalid metadata (an OAuth code) or a bad field.
 			fileError(oe.Field, sentence(fieldLabel(oe.Field), oe.Reason), errs, redirects, index)
+		case errors.Is(oe, portal.ErrNotEligible):
+			msg := "This API does not accept OAuth clients any more. Go back and select another."
+			if oe.Reason != "" && oe.Field == "entry_ids" {
+				msg = sentence("", oe.Reason)
+			}
+			errs.add("entries", msg)
+		case errors.Is(oe, portal.ErrClientLimit):
+			errs.add("entries", sentence("", oe.Reason))
+		default:
+			return false
 		}
-		return true
 	}
-	var pe *portal.Error
-	if !errors.As(err, &pe) {
-		return false
-	}
-	switch {
-	case errors.Is(err, portal.ErrInvalidInput), errors.Is(err, portal.ErrPolicyNotOffered):
-		fileError(pe.Field, sentence(fieldLabel(pe.Field), pe.Reason), errs, redirects, index)
-	case errors.Is(err, portal.ErrNotEligible):
-		msg := "This API does not accept OAuth clients any more. Go back and select another."
-		if pe.Reason != "" && pe.Field == "entry_ids" {
-			msg = sentence("", pe.Reason)
-		}
-		errs.add("entries", msg)
-	case errors.Is(err, portal.ErrClientLimit):
-		errs.add("entries", sentence("", pe.Reason))
-	default:
-		return false
-	}
-	return true
+	return len(oes) > 0
 }
 
 // fileError puts one message under its form field.

@@ -165,35 +165,33 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, code, msg)
 }
 
-// errorStatus maps an error of the portal service to an HTTP status and a
-// message in plain words. It is the one place that does.
+// errorStatus maps an error of the portal service to the HTTP status
+// oauthclient.HTTPStatus gives it and a message in plain words.
 func errorStatus(err error) (int, string) {
-	switch {
-	case errors.Is(err, portal.ErrNotFound):
-		return http.StatusNotFound, ""
-	case errors.Is(err, portal.ErrConflict):
-		return http.StatusConflict, "Someone changed this at the same time. Reload the page and try again."
-	case errors.Is(err, portal.ErrDeveloperInactive):
-		return http.StatusForbidden, "This developer account is deactivated."
-	case errors.Is(err, portal.ErrNotPending):
-		return http.StatusConflict, "This client is not waiting for approval any more."
-	case errors.Is(err, portal.ErrPending):
-		return http.StatusConflict, "This client is still waiting for approval."
-	case errors.Is(err, portal.ErrPublicClient):
-		return http.StatusConflict, "This client is public: it has no secret."
-	case errors.Is(err, portal.ErrInvalidInput):
-		return http.StatusBadRequest, reasonOf(err)
+	status := oauthclient.HTTPStatus(err)
+	if status >= http.StatusInternalServerError {
+		return http.StatusInternalServerError, ""
 	}
-	return http.StatusInternalServerError, ""
+	switch {
+	case errors.Is(err, portal.ErrConflict):
+		return status, "Someone changed this at the same time. Reload the page and try again."
+	case errors.Is(err, portal.ErrDeveloperInactive):
+		return status, "This developer account is deactivated."
+	case errors.Is(err, portal.ErrNotPending):
+		return status, "This client is not waiting for approval any more."
+	case errors.Is(err, portal.ErrPending):
+		return status, "This client is still waiting for approval."
+	case errors.Is(err, portal.ErrPublicClient):
+		return status, "This client is public: it has no secret."
+	case errors.Is(err, portal.ErrInvalidInput):
+		return status, reasonOf(err)
+	}
+	return status, ""
 }
 
-// reasonOf returns "Field reason." of a portal or oauthclient error, for a
-// message shown to the user.
+// reasonOf returns "Field reason." of an *oauthclient.Error, for a message
+// shown to the user.
 func reasonOf(err error) string {
-	var pe *portal.Error
-	if errors.As(err, &pe) && pe.Reason != "" {
-		return sentence(fieldLabel(pe.Field), pe.Reason)
-	}
 	var oe *oauthclient.Error
 	if errors.As(err, &oe) && oe.Reason != "" {
 		return sentence(fieldLabel(oe.Field), oe.Reason)
