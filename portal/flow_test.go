@@ -340,7 +340,7 @@ func TestCreateClientLimitConcurrent(t *testing.T) {
 			continue
 		}
 		require.ErrorIs(t, err, portal.ErrClientLimit)
-		assert.Equal(t, "entry_ids[0]", portal.FieldOf(err))
+		assert.Equal(t, "entry_ids[0]", fieldOf(t, err))
 	}
 	assert.Equal(t, 1, won, "the sandbox entry allows one client per developer")
 	list, err := svc.ListClients(t.Context(), d.ID, oauthclient.Page{})

@@ -51,14 +51,16 @@ var limitTests = []test[portal.Store]{
 		dup.ID = c.ID
 		require.ErrorIs(t, s.CreateClientWithLimits(t.Context(), dup, []portal.ClientLimit{{APIID: "payments", Max: 9}}), oauthclient.ErrDuplicate)
 	}},
-	{"CreateClientWithLimits returns ErrNotFound for an unknown developer and ErrConflict for an inactive one", func(t *testing.T, s portal.Store) {
+	{"CreateClientWithLimits returns ErrNotFound for an unknown developer and ErrDeveloperInactive for an inactive one", func(t *testing.T, s portal.Store) {
 		limits := []portal.ClientLimit{{APIID: "payments", Max: 1}}
 		require.ErrorIs(t, s.CreateClientWithLimits(t.Context(), newClient(newID(), at(1)), limits), oauthclient.ErrNotFound)
 		d := createDeveloper(t, s, at(2))
 		require.NoError(t, s.DeactivateDeveloper(t.Context(), d.ID, at(3)))
 		c := newClient(d.ID, at(4))
-		require.ErrorIs(t, s.CreateClientWithLimits(t.Context(), c, limits), oauthclient.ErrConflict)
-		_, err := s.GetClient(t.Context(), c.ID)
+		err := s.CreateClientWithLimits(t.Context(), c, limits)
+		require.ErrorIs(t, err, oauthclient.ErrDeveloperInactive)
+		require.NotErrorIs(t, err, oauthclient.ErrConflict, "ErrConflict means a stale version only")
+		_, err = s.GetClient(t.Context(), c.ID)
 		require.ErrorIs(t, err, oauthclient.ErrNotFound)
 	}},
 	{"of 20 concurrent CreateClientWithLimits with Max 3 exactly 3 succeed", func(t *testing.T, s portal.Store) {

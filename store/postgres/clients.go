@@ -317,7 +317,7 @@ func (s *Store) CreateClientWithLimits(ctx context.Context, c *oauthclient.Clien
 			return err // no developer: pgx.ErrNoRows, ErrNotFound
 		}
 		if status != string(portal.DeveloperActive) {
-			refused = fmt.Errorf("postgres: %s: developer %q is inactive: %w", op, c.DeveloperID, oauthclient.ErrConflict)
+			refused = fmt.Errorf("postgres: %s: developer %q is inactive: %w", op, c.DeveloperID, oauthclient.ErrDeveloperInactive)
 			return nil
 		}
 		var api string
