@@ -1,6 +1,7 @@
 package portal_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -88,7 +89,7 @@ func TestUpdateAPIRefusesBadInput(t *testing.T) {
 			tc.edit(a)
 			err = f.svc.UpdateAPI(ctx, "admin", a)
 			require.ErrorIs(t, err, tc.err)
-			assert.Equal(t, tc.field, portal.FieldOf(err))
+			assert.Equal(t, tc.field, fieldOf(t, err))
 		})
 	}
 	got, err := f.store.GetAPI(ctx, apiLedger)
@@ -120,13 +121,13 @@ func TestUpdatePolicy(t *testing.T) {
 	p.Scopes = []string{"bad scope"}
 	err = f.svc.UpdatePolicy(ctx, "admin", p)
 	require.ErrorIs(t, err, portal.ErrInvalidInput)
-	assert.Equal(t, "scopes[0]", portal.FieldOf(err))
+	assert.Equal(t, "scopes[0]", fieldOf(t, err))
 
 	p.Scopes = nil
 	p.AccessRights = []catalogue.AccessRight{{APIID: "missing"}}
 	err = f.svc.UpdatePolicy(ctx, "admin", p)
 	require.ErrorIs(t, err, portal.ErrNotFound)
-	assert.Equal(t, "access_rights[0].api_id", portal.FieldOf(err))
+	assert.Equal(t, "access_rights[0].api_id", fieldOf(t, err))
 
 	// Deactivating the only policy of an entry makes it ineligible.
 	s, err := f.store.GetPolicy(ctx, policySandbox)
@@ -156,9 +157,10 @@ func TestUpdateEntry(t *testing.T) {
 	e.PolicyIDs = []string{policyBasic}
 	err = f.svc.UpdateEntry(ctx, "admin", e)
 	require.ErrorIs(t, err, catalogue.ErrPolicyNotGranting)
-	var ce *catalogue.Error
+	var ce *oauthclient.Error
 	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, policyBasic, ce.PolicyID)
+	assert.Equal(t, "policy_ids[0]", ce.Field)
+	assert.Contains(t, ce.Reason, strconv.Quote(policyBasic))
 
 	e.PolicyIDs = []string{policyGold}
 	e.ClientLimit = -1
@@ -167,7 +169,7 @@ func TestUpdateEntry(t *testing.T) {
 	e.APIID = "missing"
 	err = f.svc.UpdateEntry(ctx, "admin", e)
 	require.ErrorIs(t, err, portal.ErrNotFound)
-	assert.Equal(t, "api_id", portal.FieldOf(err))
+	assert.Equal(t, "api_id", fieldOf(t, err))
 }
 
 func TestReactivateDeveloper(t *testing.T) {
