@@ -2,6 +2,9 @@ package oauthclient
 
 import (
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -68,9 +71,12 @@ type Metadata struct {
 
 // Client is a registered OAuth client: its RFC 7591 metadata, the portal
 // binding (owner, APIs, policy), its status and its secrets (hashes only).
+// It is one record, portal binding included, because stores keep and
+// change it in one atomic step (see the package documentation).
 //
-// A Client never holds a plaintext secret: rendering it with %v or
-// encoding/json shows secret IDs and hints, never a hash.
+// A Client never holds a plaintext secret, and no rendering of it shows a
+// hash: fmt with any verb, log/slog's handlers and encoding/json show
+// secret IDs and hints, and whether a registration token was issued.
 type Client struct {
 	ID string `json:"client_id"`
 	Metadata
@@ -92,6 +98,44 @@ type Client struct {
 	// Version counts updates; a store refuses an update whose Version is not
 	// the stored one (ErrConflict) and increments it on success.
 	Version int64 `json:"version"`
+}
+
+// Format renders c for package fmt, with every verb, as %v (or %#v, %+v)
+// would render its fields, except that secret hashes and the registration
+// token hash are replaced by [REDACTED]. log/slog's text handler renders a
+// Client through it.
+func (c Client) Format(f fmt.State, verb rune) {
+	// client is Client without methods, so that fmt renders its fields; its
+	// name keeps %#v reading "oauthclient.Client{...}".
+	type client struct {
+		ID string
+		Metadata
+		DeveloperID           string
+		APIIDs                []string
+		PolicyID              string
+		Description           string
+		Status                Status
+		Secrets               []Secret // each renders without its hash
+		RegistrationTokenHash string
+		CreatedAt             time.Time
+		UpdatedAt             time.Time
+		Version               int64
+	}
+	v := client{
+		ID: c.ID, Metadata: c.Metadata, DeveloperID: c.DeveloperID, APIIDs: c.APIIDs,
+		PolicyID: c.PolicyID, Description: c.Description, Status: c.Status, Secrets: c.Secrets,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+	}
+	if c.RegistrationTokenHash != "" {
+		v.RegistrationTokenHash = redacted
+	}
+	if verb == 'v' && f.Flag('#') {
+		// The local type's name would read "oauthclient.client".
+		out := strings.Replace(fmt.Sprintf("%#v", v), "oauthclient.client{", "oauthclient.Client{", 1)
+		_, _ = f.Write([]byte(out))
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), v)
 }
 
 // Public reports whether c is a public client (token_endpoint_auth_method
@@ -185,3 +229,13 @@ func (s Secret) String() string {
 
 // GoString is String: the hash is left out of %#v too.
 func (s Secret) GoString() string { return s.String() }
+
+// Format renders the secret as String does, whatever the verb (%q quotes
+// it), so that no verb shows the hash.
+func (s Secret) Format(f fmt.State, verb rune) {
+	out := s.String()
+	if verb == 'q' {
+		out = strconv.Quote(out)
+	}
+	_, _ = f.Write([]byte(out))
+}

@@ -21,6 +21,22 @@
 // [Secret] values (hashes only) and a Version for optimistic concurrency.
 // Client IDs are random UUIDs ([NewClientID]).
 //
+// The portal binding (DeveloperID, APIIDs, PolicyID, Description) and the
+// RFC 7592 RegistrationTokenHash sit on Client rather than on a portal
+// record beside it because a store keeps and changes a client in one
+// atomic step: creating it checks its developer, an UpdateClient that
+// changes its policy revokes its tokens, deactivating its developer
+// disables it, and every change is guarded by the one Version. Split over
+// two records, each of those would need a transaction across them in every
+// store, and a reader could see one half updated. Code that needs only
+// OAuth (client authentication, redirect matching, the token endpoint)
+// ignores the binding, which is empty for a client no portal manages.
+//
+// No rendering of a Client shows a hash: [Client.Format] serves every fmt
+// verb and log/slog's text handler, replacing the registration token hash
+// by [REDACTED], and [Secret] renders as its ID and hint; the JSON form
+// ([Client.MarshalJSON]) leaves both hashes out.
+//
 // Metadata encodes to and decodes from the JSON of an RFC 7591 registration
 // request ([Metadata.MarshalJSON], [Metadata.UnmarshalJSON]). Decoding is
 // strict about types and refuses a member named twice; members it does not
