@@ -13,11 +13,12 @@ import (
 	"unicode/utf8"
 )
 
-// Limits that ValidateMetadata enforces. Lengths are in bytes.
+// Limits that ValidateMetadata enforces. Lengths are in bytes, but for the
+// human-readable texts, which are in characters (Unicode code points).
 const (
 	metaMaxRedirectURIs = 20
 	metaMaxURIBytes     = 2000 // redirect_uris[i], client_uri, logo_uri, tos_uri, policy_uri
-	metaMaxTextBytes    = 200  // client_name, software_id, software_version
+	metaMaxTextChars    = 200  // client_name, software_id, software_version
 	metaMaxContacts     = 10
 	metaMaxContactBytes = 320
 	metaMaxScopeBytes   = 1000
@@ -294,8 +295,8 @@ func metaJSONKind(raw []byte) string {
 //   - redirect_uris: required when authorization_code is a grant type, at most
 //     20, each at most 2000 bytes, no duplicates, each valid under p
 //     (Code invalid_redirect_uri, Field "redirect_uris[i]").
-//   - client_name, software_id, software_version: at most 200 bytes of valid
-//     UTF-8 without control characters or bidirectional overrides.
+//   - client_name, software_id, software_version: at most 200 characters of
+//     valid UTF-8 without control characters or bidirectional overrides.
 //   - client_uri, logo_uri, tos_uri, policy_uri: absolute https URIs (http
 //     only for a loopback host) with an ASCII host and no user information, at
 //     most 2000 bytes. Language-tagged variants in Extra (RFC 7591 §2.2, e.g.
@@ -505,8 +506,8 @@ func (v *metaValidator) responseTypes(m Metadata, hasCode bool) []string {
 
 // text checks a human-readable string.
 func (v *metaValidator) text(field, s string) {
-	if len(s) > metaMaxTextBytes {
-		v.fail(field, "is longer than "+strconv.Itoa(metaMaxTextBytes)+" bytes")
+	if utf8.RuneCountInString(s) > metaMaxTextChars {
+		v.fail(field, "is longer than "+strconv.Itoa(metaMaxTextChars)+" characters")
 		return
 	}
 	if reason := metaBadText(s); reason != "" {

@@ -653,3 +653,18 @@ func FuzzMetadataJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestMetadataTextCountsCharacters: the 200 limit of a client name counts
+// characters, not bytes: 84 Japanese characters (252 bytes) are fine.
+func TestMetadataTextCountsCharacters(t *testing.T) {
+	t.Parallel()
+	name := strings.Repeat("決", 84)
+	_, err := ValidateMetadata(Metadata{ClientName: name, GrantTypes: []GrantType{GrantClientCredentials}}, nil)
+	require.NoError(t, err)
+
+	_, err = ValidateMetadata(Metadata{ClientName: strings.Repeat("決", 201), GrantTypes: []GrantType{GrantClientCredentials}}, nil)
+	errs := Errors(err)
+	require.Len(t, errs, 1)
+	assert.Equal(t, "client_name", errs[0].Field)
+	assert.Equal(t, "is longer than 200 characters", errs[0].Reason)
+}

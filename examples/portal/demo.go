@@ -71,19 +71,23 @@ type demoData struct {
 // that developer register Weather API clients through RFC 7591. On a store
 // that already holds the demo (a database), existing records are kept and
 // the developer's password is reset.
-func seedDemo(ctx context.Context, a *app, hasher *oauthclient.Hasher, rand io.Reader, token string) (*demoData, error) {
+//
+// The demo is seeded through seeder, a service over the same store whose
+// events go to the audit log only, so that the start-up log stays a few
+// lines.
+func seedDemo(ctx context.Context, a *app, seeder *portal.Service, hasher *oauthclient.Hasher, rand io.Reader, token string) (*demoData, error) {
 	for _, api := range demoAPIs {
-		if err := ignoreDuplicate(a.Portal.AddAPI(ctx, clone(api))); err != nil {
+		if err := ignoreDuplicate(seeder.AddAPI(ctx, clone(api))); err != nil {
 			return nil, err
 		}
 	}
 	for _, p := range demoPolicies {
-		if err := ignoreDuplicate(a.Portal.AddPolicy(ctx, clone(p))); err != nil {
+		if err := ignoreDuplicate(seeder.AddPolicy(ctx, clone(p))); err != nil {
 			return nil, err
 		}
 	}
 	for _, e := range demoEntries {
-		if err := ignoreDuplicate(a.Portal.AddEntry(ctx, clone(e))); err != nil {
+		if err := ignoreDuplicate(seeder.AddEntry(ctx, clone(e))); err != nil {
 			return nil, err
 		}
 	}
@@ -97,7 +101,7 @@ func seedDemo(ctx context.Context, a *app, hasher *oauthclient.Hasher, rand io.R
 	if err != nil {
 		return nil, err
 	}
-	dev, err := a.Portal.RegisterDeveloper(ctx, portal.NewDeveloper{Email: demoEmail, Name: demoName, PasswordHash: hash})
+	dev, err := seeder.RegisterDeveloper(ctx, portal.NewDeveloper{Email: demoEmail, Name: demoName, PasswordHash: hash})
 	if errors.Is(err, portal.ErrDuplicate) {
 		dev, err = resetPassword(ctx, a.Store, demoEmail, hash)
 	}

@@ -237,7 +237,11 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	a.Handler = a.Site.Middleware(mux)
 
 	if cfg.Demo {
-		if a.Demo, err = seedDemo(ctx, a, hasher, cfg.Rand, cfg.DemoToken); err != nil {
+		seeder, err := portal.New(portal.Config{Store: cfg.Store, Hasher: hasher, Now: cfg.Now, Rand: cfg.Rand, Observer: audit})
+		if err != nil {
+			return nil, err
+		}
+		if a.Demo, err = seedDemo(ctx, a, seeder, hasher, cfg.Rand, cfg.DemoToken); err != nil {
 			return nil, fmt.Errorf("seeding the demo: %w", err)
 		}
 	}

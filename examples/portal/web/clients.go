@@ -22,6 +22,7 @@ const maxSelected = 20
 type names struct {
 	apis     map[string]string
 	policies map[string]string
+	scopes   map[string][]string // allowed scopes by policy ID
 }
 
 func (s *Site) loadNames(ctx context.Context) (*names, error) {
@@ -33,12 +34,14 @@ func (s *Site) loadNames(ctx context.Context) (*names, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &names{apis: make(map[string]string, len(apis)), policies: make(map[string]string, len(policies))}
+	n := &names{apis: make(map[string]string, len(apis)), policies: make(map[string]string, len(policies)),
+		scopes: make(map[string][]string, len(policies))}
 	for _, a := range apis {
 		n.apis[a.ID] = a.Name
 	}
 	for _, p := range policies {
 		n.policies[p.ID] = p.Name
+		n.scopes[p.ID] = p.Scopes
 	}
 	return n, nil
 }
@@ -110,11 +113,54 @@ func newClientView(c *oauthclient.Client, n *names) clientView {
 	return v
 }
 
-// grants the forms offer, in order.
-var grantChoices = []oauthclient.GrantType{
-	oauthclient.GrantAuthorizationCode,
-	oauthclient.GrantRefreshToken,
-	oauthclient.GrantClientCredentials,
+// appType is a kind of application, as Okta and Auth0 ask for it: it
+// decides the grant types and whether the client holds a secret.
+type appType struct {
+	Value  string
+	Label  string
+	Hint   string
+	Grants []oauthclient.GrantType
+	Auth   oauthclient.AuthMethod
+}
+
+// appTypes are the application types the create form offers, in order;
+// the first is the default.
+var appTypes = []appType{
+	{"web", "Web app", "Runs on your server and can keep a secret. Users sign in with a browser; your server also gets tokens of its own.",
+		[]oauthclient.GrantType{oauthclient.GrantAuthorizationCode, oauthclient.GrantRefreshToken, oauthclient.GrantClientCredentials},
+		oauthclient.AuthMethodBasic},
+	{"spa", "Single-page app", "Runs in the browser and cannot keep a secret: it signs users in with PKCE.",
+		[]oauthclient.GrantType{oauthclient.GrantAuthorizationCode, oauthclient.GrantRefreshToken}, oauthclient.AuthMethodNone},
+	{"native", "Native app", "A mobile or desktop app. It cannot keep a secret: it signs users in with PKCE, coming back to a loopback address or a private-use scheme such as com.example.app:/callback.",
+		[]oauthclient.GrantType{oauthclient.GrantAuthorizationCode, oauthclient.GrantRefreshToken}, oauthclient.AuthMethodNone},
+	{"m2m", "Machine to machine", "A service, script or daemon calling the APIs as itself, with no user: client credentials, no redirect URL.",
+		[]oauthclient.GrantType{oauthclient.GrantClientCredentials}, oauthclient.AuthMethodBasic},
+}
+
+// appTypeOf returns the application type named value, and whether there
+// is one.
+func appTypeOf(value string) (appType, bool) {
+	for _, a := range appTypes {
+		if a.Value == value {
+			return a, true
+		}
+	}
+	return appType{}, false
+}
+
+// appTypeOptions returns the radio buttons of the form, value checked.
+func appTypeOptions(value string) []appTypeOption {
+	out := make([]appTypeOption, 0, len(appTypes))
+	for _, a := range appTypes {
+		out = append(out, appTypeOption{appType: a, Checked: a.Value == value})
+	}
+	return out
+}
+
+// appTypeOption is an application type radio button.
+type appTypeOption struct {
+	appType
+	Checked bool
 }
 
 func grantLabel(g oauthclient.GrantType) string {
@@ -209,6 +255,9 @@ type entryCard struct {
 	Selected    bool
 	SelectURL   string // the page with this entry added
 	RemoveURL   string // the page with this entry removed
+	// Conflict says why this entry cannot join the selection: no policy
+	// is offered by it and every selected entry. Empty: it can.
+	Conflict string
 }
 
 // selectData is the Select API page's data.
@@ -257,11 +306,20 @@ func (s *Site) selectAPIs(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 	}
 	sel := chosen(eligible, r.URL.Query()["entry"])
 	d := selectData{}
-	if len(sel) > 0 {
+	switch {
+	case len(sel) > 0 && len(offeredPolicies(sel)) == 0:
+		// Only a hand-made address gets here: the page never offers
+		// such a selection.
+		d.Error = "The selected APIs share no policy, so one client cannot have them all. Remove one, and create a separate client for it."
+	case len(sel) > 0:
 		d.ContinueURL = "/clients/new/details?" + entryQuery(sel, "", "")
 	}
 	if r.URL.Query().Has("none") {
 		d.Error = "Select at least one API."
+	}
+	var selectedNames []string
+	for _, e := range sel {
+		selectedNames = append(selectedNames, e.Entry.DisplayName)
 	}
 	for _, e := range eligible {
 		card := entryCard{
@@ -276,25 +334,22 @@ func (s *Site) selectAPIs(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 		for _, p := range e.Policies {
 			card.Policies = append(card.Policies, p.Name)
 		}
+		if !card.Selected && len(sel) > 0 && len(offeredPolicies(append(slices.Clip(sel), e))) == 0 {
+			card.Conflict = "No policy covers both this API and " + strings.Join(selectedNames, ", ") +
+				". Create a separate client for it."
+		}
 		d.Entries = append(d.Entries, card)
 		if card.Selected {
 			d.Selected = append(d.Selected, card)
 		}
 	}
-	s.render(w, r, http.StatusOK, "select", s.devPage(dc, "Select APIs", "clients", d))
+	s.render(w, r, http.StatusOK, "select", s.devPage(dc, "Select API", "clients", d))
 }
 
 // policyOption is a policy the details form offers.
 type policyOption struct {
 	ID      string
 	Name    string
-	Checked bool
-}
-
-// grantOption is a grant type checkbox.
-type grantOption struct {
-	Value   string
-	Label   string
 	Checked bool
 }
 
@@ -310,7 +365,8 @@ type detailsData struct {
 	Redirects   []redirectField
 	CanAdd      bool
 	Policies    []policyOption
-	Grants      []grantOption
+	AppTypes    []appTypeOption
+	FormToken   string // creating: the one-time token of this form
 	Errors      fieldErrors
 }
 
@@ -348,9 +404,6 @@ func newDetails(sel []portal.EligibleEntry, policyID string) *detailsData {
 	for _, p := range offered {
 		d.Policies = append(d.Policies, policyOption{ID: p.ID, Name: p.Name, Checked: p.ID == policyID || len(offered) == 1})
 	}
-	if len(sel) > 0 && len(offered) == 0 {
-		d.Errors.add("policy", "The selected APIs have no policy in common. Go back and select fewer APIs.")
-	}
 	return d
 }
 
@@ -361,32 +414,24 @@ func (s *Site) detailsForm(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 		return
 	}
 	sel := chosen(eligible, r.URL.Query()["entry"])
-	if len(sel) == 0 {
+	switch {
+	case len(sel) == 0:
 		http.Redirect(w, r, "/clients/new?none=1", http.StatusSeeOther)
+		return
+	case len(offeredPolicies(sel)) == 0:
+		// The Select API page says why; Create could not succeed.
+		http.Redirect(w, r, "/clients/new?"+entryQuery(sel, "", ""), http.StatusSeeOther)
 		return
 	}
 	d := newDetails(sel, "")
 	d.Redirects = []redirectField{{}}
 	d.CanAdd = true
-	for _, g := range grantChoices {
-		d.Grants = append(d.Grants, grantOption{Value: string(g), Label: grantLabel(g), Checked: true})
+	d.AppTypes = appTypeOptions(appTypes[0].Value)
+	if d.FormToken, err = s.sessions.newFormToken(dc.sess); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "details", s.devPage(dc, "App details", "clients", d))
-}
-
-// postedGrants reads the grant checkboxes.
-func postedGrants(form url.Values) ([]grantOption, []oauthclient.GrantType) {
-	var opts []grantOption
-	var chosen []oauthclient.GrantType
-	posted := form["grant"]
-	for _, g := range grantChoices {
-		on := slices.Contains(posted, string(g))
-		opts = append(opts, grantOption{Value: string(g), Label: grantLabel(g), Checked: on})
-		if on {
-			chosen = append(chosen, g)
-		}
-	}
-	return opts, chosen
 }
 
 func (s *Site) createClient(w http.ResponseWriter, r *http.Request, dc *devCtx) {
@@ -401,42 +446,60 @@ func (s *Site) createClient(w http.ResponseWriter, r *http.Request, dc *devCtx) 
 	d.Name = form.Get("name")
 	d.Description = form.Get("description")
 	d.Redirects = redirectValues(form["redirect_uri"])
-	var grants []oauthclient.GrantType
-	d.Grants, grants = postedGrants(form)
+	d.FormToken = form.Get("form_token")
+	app, appOK := appTypeOf(form.Get("app_type"))
+	d.AppTypes = appTypeOptions(app.Value)
 
 	if form.Has("add_redirect") {
+		// Without script, adding a redirect URL field comes back here.
 		if len(d.Redirects) < maxRedirectFields {
 			d.Redirects = append(d.Redirects, redirectField{})
 		}
 		d.CanAdd = len(d.Redirects) < maxRedirectFields
-		d.Errors = nil // the form is not submitted yet
 		s.render(w, r, http.StatusOK, "details", s.devPage(dc, "App details", "clients", d))
 		return
 	}
 	d.CanAdd = len(d.Redirects) < maxRedirectFields
 
+	// The form is accepted once: a second submission (Back, then Create;
+	// or a double click) finds the client the first one created.
+	prev, ok := s.sessions.claimFormToken(dc.sess, d.FormToken)
+	if !ok {
+		s.alreadySent(w, r, dc, prev)
+		return
+	}
+	created := ""
+	defer func() { s.sessions.finishFormToken(dc.sess, d.FormToken, created) }()
+
 	uris, index := redirectURIs(d.Redirects)
 	if len(sel) == 0 {
 		d.Errors.add("entries", "Select at least one API.")
 	}
-	if len(grants) == 0 {
-		d.Errors.add("grants", "Choose at least one grant type.")
+	if !appOK {
+		d.Errors.add("app_type", "Choose the kind of application.")
 	}
 	if len(d.Policies) > 1 && form.Get("policy") == "" {
 		d.Errors.add("policy", "Choose a policy.")
 	}
+	if len(sel) > 0 && len(d.Policies) == 0 {
+		d.Errors.add("entries", "The selected APIs share no policy. Change the selection and create a separate client for each API.")
+	}
 	if d.Errors != nil {
 		s.render(w, r, http.StatusBadRequest, "details", s.devPage(dc, "App details", "clients", d))
 		return
+	}
+	if app.Value == "m2m" {
+		uris, index = nil, nil // a machine-to-machine client never redirects
 	}
 	nc, err := s.portal.CreateClient(r.Context(), dc.dev.ID, portal.CreateClientRequest{
 		EntryIDs:    d.EntryIDs,
 		PolicyID:    form.Get("policy"),
 		Description: strings.TrimSpace(d.Description),
 		Metadata: oauthclient.Metadata{
-			ClientName:   strings.TrimSpace(d.Name),
-			RedirectURIs: uris,
-			GrantTypes:   grants,
+			ClientName:              strings.TrimSpace(d.Name),
+			RedirectURIs:            uris,
+			GrantTypes:              app.Grants,
+			TokenEndpointAuthMethod: app.Auth,
 		},
 	})
 	if err != nil {
@@ -447,17 +510,43 @@ func (s *Site) createClient(w http.ResponseWriter, r *http.Request, dc *devCtx) 
 		s.render(w, r, http.StatusBadRequest, "details", s.devPage(dc, "App details", "clients", d))
 		return
 	}
+	created = nc.Client.ID
 	if !nc.Secret.IsZero() {
 		s.sessions.setSecret(dc.sess, nc.Client.ID, nc.Secret)
 	}
 	http.Redirect(w, r, "/clients/"+url.PathEscape(nc.Client.ID)+"/secret", http.StatusSeeOther)
 }
 
-// secretData is the data of the page that shows a secret once.
+// alreadySent answers a create form sent a second time: it goes to the
+// client the first submission created, and says nothing new was made.
+func (s *Site) alreadySent(w http.ResponseWriter, r *http.Request, dc *devCtx, clientID string) {
+	if clientID == "" {
+		s.sessions.setNotice(dc.sess, "This form was already sent, or has expired. Nothing new was created: check your clients below.")
+		http.Redirect(w, r, "/clients", http.StatusSeeOther)
+		return
+	}
+	name := "the client"
+	if c, err := s.portal.GetClient(r.Context(), dc.dev.ID, clientID); err == nil {
+		name = "“" + c.ClientName + "”"
+	}
+	s.sessions.setNotice(dc.sess, "This form was already sent and created "+name+". Nothing new was created.")
+	http.Redirect(w, r, clientPath(clientID), http.StatusSeeOther)
+}
+
+// secretData is the data of the credentials page: the secret shown once,
+// and what a developer needs to start coding.
 type secretData struct {
 	Client        clientView
 	Secret        string // empty: already shown
+	Rotated       bool   // the secret comes from a rotation, not a creation
+	OldSecrets    []secretView
 	TokenEndpoint string
+	Scopes        []string // the policy's scopes; empty: any
+	HasCode       bool     // the client signs users in (authorization code)
+	HasClient     bool     // the client gets tokens as itself (client credentials)
+	TokenCurl     string   // a client_credentials token request
+	AuthorizeURL  string   // an authorization request with PKCE
+	ExchangeCurl  string   // the code exchange
 }
 
 func (s *Site) showSecret(w http.ResponseWriter, r *http.Request, dc *devCtx) {
@@ -465,13 +554,69 @@ func (s *Site) showSecret(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 	if !ok {
 		return
 	}
-	d := secretData{Client: newClientView(c, n), TokenEndpoint: s.tokenURL}
+	d := secretData{Client: newClientView(c, n), TokenEndpoint: s.tokenURL, Scopes: n.scopes[c.PolicyID],
+		Rotated: r.URL.Query().Get("rotated") == "1"}
 	// Taken only once the client is known to be the developer's, and never
 	// again: a reload or the back button finds nothing.
 	if sec := s.sessions.takeSecret(dc.sess, c.ID); !sec.IsZero() {
 		d.Secret = sec.Reveal()
 	}
-	s.render(w, r, http.StatusOK, "secret", s.devPage(dc, "OAuth client credentials", "clients", d))
+	if d.Rotated && len(d.Client.Secrets) > 0 {
+		now := s.now()
+		for _, old := range d.Client.Secrets[:len(d.Client.Secrets)-1] {
+			if !old.Expires.IsZero() && old.Expires.After(now) {
+				d.OldSecrets = append(d.OldSecrets, old)
+			}
+		}
+	}
+	d.HasCode = slices.Contains(c.GrantTypes, oauthclient.GrantAuthorizationCode)
+	d.HasClient = slices.Contains(c.GrantTypes, oauthclient.GrantClientCredentials)
+	s.codeSamples(&d, c)
+	title := "OAuth client credentials"
+	if d.Rotated {
+		title = "New client secret"
+	}
+	s.render(w, r, http.StatusOK, "secret", s.devPage(dc, title, "clients", d))
+}
+
+// codeSamples fills the ready-to-run requests of the credentials page. The
+// secret is never in them: they read it from $CLIENT_SECRET.
+func (s *Site) codeSamples(d *secretData, c *oauthclient.Client) {
+	const next = " \\\n  " // a shell line continuation
+	scope := strings.Join(d.Scopes, " ")
+	auth := `-u "$CLIENT_ID:$CLIENT_SECRET"`
+	if c.Public() {
+		auth = `-d client_id="$CLIENT_ID"`
+	}
+	if s.tokenURL != "" && d.HasClient {
+		d.TokenCurl = "curl " + auth + next + "-d grant_type=client_credentials"
+		if scope != "" {
+			d.TokenCurl += next + "-d scope=" + shellQuote(scope)
+		}
+		d.TokenCurl += next + shellQuote(s.tokenURL)
+	}
+	if s.authURL == "" || !d.HasCode {
+		return
+	}
+	redirect := "https://app.example.com/callback"
+	if len(c.RedirectURIs) > 0 {
+		redirect = c.RedirectURIs[0]
+	}
+	q := url.Values{"response_type": {"code"}, "client_id": {c.ID}, "redirect_uri": {redirect}, "state": {"RANDOM_STATE"}}
+	if scope != "" {
+		q.Set("scope", scope)
+	}
+	// The challenge is left to the shell: url.Values would escape the $.
+	d.AuthorizeURL = s.authURL + "?" + q.Encode() + "&code_challenge=$CODE_CHALLENGE&code_challenge_method=S256"
+	if s.tokenURL != "" {
+		d.ExchangeCurl = "curl " + auth + next + "-d grant_type=authorization_code" + next + `-d code="$CODE"` +
+			next + "-d redirect_uri=" + shellQuote(redirect) + next + `-d code_verifier="$CODE_VERIFIER"` + next + shellQuote(s.tokenURL)
+	}
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // ownClient loads the developer's client named in the path, with the

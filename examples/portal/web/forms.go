@@ -70,7 +70,7 @@ func formError(err error, errs *fieldErrors, redirects []redirectField, index []
 		switch {
 		case oe.Code != "", errors.Is(oe, portal.ErrInvalidInput), errors.Is(oe, portal.ErrPolicyNotOffered):
 			// Invalid metadata (an OAuth code) or a bad field.
-			fileError(oe.Field, sentence(fieldLabel(oe.Field), oe.Reason), errs, redirects, index)
+			fileError(oe.Field, plainWords(oe.Field, oe.Reason), errs, redirects, index)
 		case errors.Is(oe, portal.ErrNotEligible):
 			msg := "This API does not accept OAuth clients any more. Go back and select another."
 			if oe.Reason != "" && oe.Field == "entry_ids" {
@@ -86,6 +86,18 @@ func formError(err error, errs *fieldErrors, redirects []redirectField, index []
 	return len(oes) > 0
 }
 
+// plainWords says a metadata problem in the words of the form rather than
+// of RFC 7591, where they differ.
+func plainWords(field, reason string) string {
+	switch {
+	case field == "redirect_uris" && strings.HasPrefix(reason, "at least one is required"):
+		return "At least one redirect URL is required for sign-in with a browser."
+	case field == "client_name" && strings.HasPrefix(reason, "is longer than"):
+		return "App name must be at most 200 characters."
+	}
+	return sentence(fieldLabel(field), reason)
+}
+
 // fileError puts one message under its form field.
 func fileError(field, msg string, errs *fieldErrors, redirects []redirectField, index []int) {
 	base, rest, indexed := strings.Cut(field, "[")
@@ -98,8 +110,8 @@ func fileError(field, msg string, errs *fieldErrors, redirects []redirectField, 
 		errs.add("policy", msg)
 	case "entry_ids":
 		errs.add("entries", msg)
-	case "grant_types", "response_types":
-		errs.add("grants", msg)
+	case "grant_types", "response_types", "token_endpoint_auth_method":
+		errs.add("app_type", msg)
 	case "redirect_uris", "redirect_uri":
 		if indexed {
 			n, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))

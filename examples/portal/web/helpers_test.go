@@ -115,15 +115,16 @@ func newHarness(t testing.TB, opts ...harnessOptions) *harness {
 		dir = o.directory(h.store)
 	}
 	h.site, err = web.New(web.Config{
-		Portal:        h.svc,
-		Directory:     dir,
-		Hasher:        testHasher,
-		Admins:        []web.Admin{{Username: adminUser, PasswordHash: adminHash}},
-		TokenEndpoint: "http://issuer.example/oauth/token",
-		Now:           h.clock.Now,
-		Logger:        slog.New(slog.NewTextHandler(lockedWriter{mu: &sync.Mutex{}, w: h.logged}, nil)),
-		PageSize:      o.pageSize,
-		MaxBodyBytes:  o.maxBody,
+		Portal:            h.svc,
+		Directory:         dir,
+		Hasher:            testHasher,
+		Admins:            []web.Admin{{Username: adminUser, PasswordHash: adminHash}},
+		TokenEndpoint:     "http://issuer.example/oauth/token",
+		AuthorizeEndpoint: "http://issuer.example/oauth/authorize",
+		Now:               h.clock.Now,
+		Logger:            slog.New(slog.NewTextHandler(lockedWriter{mu: &sync.Mutex{}, w: h.logged}, nil)),
+		PageSize:          o.pageSize,
+		MaxBodyBytes:      o.maxBody,
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
@@ -255,13 +256,22 @@ func (b *browser) token(path string) string {
 	return m[1]
 }
 
-// submit posts a form with the CSRF token of the page at from.
+var formTokenRE = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
+
+// submit posts a form with the CSRF token of the page at from, and its
+// one-time form token if it has one and the form gives none.
 func (b *browser) submit(from, path string, form url.Values) response {
 	b.t.Helper()
 	if form == nil {
 		form = url.Values{}
 	}
-	form.Set("csrf", b.token(from))
+	r := b.get(from)
+	m := csrfRE.FindStringSubmatch(r.body)
+	require.NotNil(b.t, m, "no CSRF token on %s (status %d)", from, r.code)
+	form.Set("csrf", m[1])
+	if ft := formTokenRE.FindStringSubmatch(r.body); ft != nil && !form.Has("form_token") {
+		form.Set("form_token", ft[1])
+	}
 	return b.post(path, form)
 }
 

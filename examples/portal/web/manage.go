@@ -100,7 +100,7 @@ func (s *Site) editClient(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 		s.render(w, r, http.StatusBadRequest, "edit", s.devPage(dc, "Edit client", "clients", d))
 		return
 	}
-	s.sessions.setNotice(dc.sess, "Saved.")
+	s.sessions.setNotice(dc.sess, "Saved the changes to “"+c.ClientName+"”.")
 	http.Redirect(w, r, clientPath(c.ID), http.StatusSeeOther)
 }
 
@@ -146,19 +146,33 @@ func (s *Site) rotateSecret(w http.ResponseWriter, r *http.Request, dc *devCtx) 
 		return
 	}
 	s.sessions.setSecret(dc.sess, rs.Client.ID, rs.Secret)
-	http.Redirect(w, r, clientPath(rs.Client.ID, "secret"), http.StatusSeeOther)
+	http.Redirect(w, r, clientPath(rs.Client.ID, "secret")+"?rotated=1", http.StatusSeeOther)
+}
+
+// revokeForm asks before revoking every token of a client.
+func (s *Site) revokeForm(w http.ResponseWriter, r *http.Request, dc *devCtx) {
+	c, n, ok := s.ownClient(w, r, dc)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "revoke", s.devPage(dc, "Revoke the tokens of "+c.ClientName, "clients", newClientView(c, n)))
 }
 
 func (s *Site) revokeTokens(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 	id := r.PathValue("id")
+	c, err := s.portal.GetClient(r.Context(), dc.dev.ID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	n, err := s.portal.RevokeTokens(r.Context(), dc.dev.ID, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	msg := "Revoked " + strconv.Itoa(n) + " tokens."
+	msg := "Revoked " + strconv.Itoa(n) + " tokens of “" + c.ClientName + "”."
 	if n == 1 {
-		msg = "Revoked 1 token."
+		msg = "Revoked 1 token of “" + c.ClientName + "”."
 	}
 	s.sessions.setNotice(dc.sess, msg)
 	http.Redirect(w, r, clientPath(id), http.StatusSeeOther)
@@ -173,10 +187,15 @@ func (s *Site) deleteForm(w http.ResponseWriter, r *http.Request, dc *devCtx) {
 }
 
 func (s *Site) deleteClient(w http.ResponseWriter, r *http.Request, dc *devCtx) {
-	if err := s.portal.DeleteClient(r.Context(), dc.dev.ID, r.PathValue("id")); err != nil {
+	c, err := s.portal.GetClient(r.Context(), dc.dev.ID, r.PathValue("id"))
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.sessions.setNotice(dc.sess, "The OAuth client was deleted; its tokens no longer work.")
+	if err := s.portal.DeleteClient(r.Context(), dc.dev.ID, c.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.setNotice(dc.sess, "The OAuth client “"+c.ClientName+"” was deleted; its tokens no longer work.")
 	http.Redirect(w, r, "/clients", http.StatusSeeOther)
 }

@@ -64,7 +64,7 @@ func TestEditClient(t *testing.T) {
 	c := h.clients(d.ID)[0]
 	assert.Equal(t, "Forecasts v2", c.ClientName)
 	assert.Equal(t, []string{"https://app.example.com/cb", "https://app.example.com/cb2"}, c.RedirectURIs)
-	assert.Contains(t, b.get(r.location()).body, "Saved.")
+	assert.Contains(t, b.get(r.location()).body, "Saved the changes to “Forecasts v2”.")
 
 	// A stale version is a conflict, and changes nothing.
 	r = b.submit(edit, edit, url.Values{"version": {"1"}, "name": {"Stale"}, "redirect_uri": {"https://app.example.com/cb"}})
@@ -91,8 +91,11 @@ func TestRotateSecret(t *testing.T) {
 
 	r := b.submit(rotate, rotate, url.Values{"grace": {"1h"}})
 	require.Equal(t, http.StatusSeeOther, r.code, r.body)
-	assert.Equal(t, "/clients/"+id+"/secret", r.location())
+	assert.Equal(t, "/clients/"+id+"/secret?rotated=1", r.location())
 	shown := b.get(r.location())
+	assert.Contains(t, shown.body, "Your new client secret")
+	assert.Contains(t, shown.body, nc.Client.Secrets[0].Hint+"</code> keeps working until <strong>1 Mar 2025 13:00 UTC</strong>")
+	assert.NotContains(t, shown.body, "stepper", "no creation steps after a rotation")
 	m := secretRE.FindStringSubmatch(shown.body)
 	require.NotNil(t, m)
 	newSecret := m[1]
@@ -130,10 +133,13 @@ func TestRevokeTokens(t *testing.T) {
 		}))
 	}
 	b := h.login("ann@example.com")
-	r := b.submit("/clients/"+id, "/clients/"+id+"/revoke", nil)
+	confirm := b.get("/clients/" + id + "/revoke")
+	require.Equal(t, http.StatusOK, confirm.code)
+	assert.Contains(t, confirm.body, "Revoke every token of Forecasts?")
+	r := b.submit("/clients/"+id+"/revoke", "/clients/"+id+"/revoke", nil)
 	require.Equal(t, http.StatusSeeOther, r.code, r.body)
 	assert.Equal(t, "/clients/"+id, r.location())
-	assert.Contains(t, b.get(r.location()).body, "Revoked 3 tokens.")
+	assert.Contains(t, b.get(r.location()).body, "Revoked 3 tokens of “Forecasts”.")
 	left, err := h.store.ListTokens(t.Context(), oauthclient.TokenFilter{ClientID: id})
 	require.NoError(t, err)
 	assert.Empty(t, left)
@@ -156,7 +162,7 @@ func TestDeleteClient(t *testing.T) {
 	assert.Equal(t, "/clients", r.location())
 	assert.Empty(t, h.clients(d.ID))
 	list := b.get("/clients")
-	assert.Contains(t, list.body, "The OAuth client was deleted")
+	assert.Contains(t, list.body, "The OAuth client “Forecasts” was deleted")
 	assert.Contains(t, list.body, "Create first OAuth Client")
 	assert.Equal(t, http.StatusNotFound, b.get("/clients/"+id).code)
 }

@@ -138,7 +138,7 @@ func TestWrongMethods(t *testing.T) {
 		{http.MethodPost, "/clients/new/details"},
 		{http.MethodDelete, "/clients/abc"},
 		{http.MethodPut, "/clients/abc/edit"},
-		{http.MethodGet, "/clients/abc/revoke"},
+		{http.MethodPut, "/clients/abc/revoke"},
 		{http.MethodPost, "/clients/abc/secret"},
 		{http.MethodPatch, "/clients/abc/rotate"},
 		{http.MethodGet, "/admin/logout"},

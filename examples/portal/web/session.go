@@ -50,6 +50,7 @@ type session struct {
 	// Fields below are guarded by sessions.mu.
 	secret *secretFlash // a secret to show once
 	notice string       // a one-line message for the next page
+	forms  []formToken  // one-time tokens of create forms, oldest first
 }
 
 // secretFlash is a client secret waiting to be shown once.

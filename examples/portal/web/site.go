@@ -221,6 +221,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /clients/{id}/edit", s.developer(s.editClient))
 	mux.HandleFunc("GET /clients/{id}/rotate", s.developer(s.rotateForm))
 	mux.HandleFunc("POST /clients/{id}/rotate", s.developer(s.rotateSecret))
+	mux.HandleFunc("GET /clients/{id}/revoke", s.developer(s.revokeForm))
 	mux.HandleFunc("POST /clients/{id}/revoke", s.developer(s.revokeTokens))
 	mux.HandleFunc("GET /clients/{id}/delete", s.developer(s.deleteForm))
 	mux.HandleFunc("POST /clients/{id}/delete", s.developer(s.deleteClient))

@@ -30,3 +30,63 @@ if (secret) {
     }
   });
 }
+
+// "Add another redirect URL" adds a field in the page, with no round trip
+// to the server (without script, the button posts the form and the server
+// sends it back with one more field).
+const addRedirect = document.getElementById("add-redirect");
+if (addRedirect) {
+  const rows = document.querySelector(".redirect-rows");
+  const max = Number(addRedirect.dataset.max) || 10;
+  addRedirect.addEventListener("click", (event) => {
+    event.preventDefault();
+    const n = rows.querySelectorAll("input").length;
+    if (n >= max) {
+      return;
+    }
+    const row = document.createElement("div");
+    row.className = "redirect";
+    const label = document.createElement("label");
+    label.className = "visually-hidden";
+    label.htmlFor = "redirect-" + n;
+    label.textContent = "Redirect URL " + (n + 1);
+    const input = document.createElement("input");
+    input.id = "redirect-" + n;
+    input.name = "redirect_uri";
+    input.inputMode = "url";
+    input.placeholder = "https://app.example.com/callback";
+    input.setAttribute("aria-describedby", "redirects-hint");
+    row.append(label, input);
+    rows.append(row);
+    input.focus();
+    if (n + 1 >= max) {
+      addRedirect.hidden = true;
+    }
+  });
+}
+
+// A machine-to-machine client never redirects: its redirect URL fields
+// are hidden while that kind of application is chosen.
+const redirects = document.getElementById("redirects");
+const appTypes = document.querySelectorAll('input[name="app_type"]');
+if (redirects && appTypes.length > 0) {
+  const update = () => {
+    const chosen = document.querySelector('input[name="app_type"]:checked');
+    redirects.hidden = chosen !== null && chosen.value === "m2m";
+  };
+  appTypes.forEach((radio) => radio.addEventListener("change", update));
+  update();
+}
+
+// After a refused form, focus goes to the first field in error, so that a
+// keyboard or screen reader user lands on the problem (WCAG 3.3.1).
+const invalid = document.querySelector('[aria-invalid="true"]');
+if (invalid) {
+  invalid.focus();
+} else {
+  const formError = document.querySelector(".form-error, main .error");
+  if (formError) {
+    formError.setAttribute("tabindex", "-1");
+    formError.focus();
+  }
+}
