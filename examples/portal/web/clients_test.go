@@ -101,7 +101,7 @@ func TestCreateClientFlow(t *testing.T) {
 		"http://issuer.example/oauth/authorize?client_id=" + c.ID + "&amp;redirect_uri=https%3A%2F%2Fshop.example.com%2Fcb&amp;response_type=code",
 		"code_challenge=$CODE_CHALLENGE&amp;code_challenge_method=S256",
 		`-d code_verifier=&#34;$CODE_VERIFIER&#34;`,
-		"Any: the policy does not limit scopes.",
+		"None: the policy grants no scopes, so ask for none.",
 		`<input type="checkbox" name="saved" value="1" required id="saved"> I have saved the client secret somewhere safe`,
 	} {
 		assert.Contains(t, page.body, w)
