@@ -1,0 +1,60 @@
+package portal
+
+import "context"
+
+// ChangeKind says what a [Change] names.
+type ChangeKind uint8
+
+// The kinds of change a [ChangeFeed] announces.
+const (
+	// ChangeAll: anything may have changed; Key is empty.
+	ChangeAll ChangeKind = iota + 1
+	// ChangeToken: the token whose hash is Key was deleted or consumed.
+	ChangeToken
+	// ChangeClientTokens: any token of the client whose ID is Key may have
+	// been deleted or consumed.
+	ChangeClientTokens
+	// ChangeClient: the client whose ID is Key (its record or its secrets)
+	// was updated or deleted.
+	ChangeClient
+	// ChangeAPI: the API whose ID is Key was updated or deleted.
+	ChangeAPI
+	// ChangePolicy: the policy whose ID is Key was updated or deleted.
+	ChangePolicy
+	// ChangeEntry: the catalogue entry whose ID is Key was updated or
+	// deleted.
+	ChangeEntry
+)
+
+// Change names a record that a committed write changed. Key is an
+// identifier or a token hash, never a secret or a token.
+type Change struct {
+	Kind ChangeKind
+	Key  string
+}
+
+// ChangeWatcher receives what a [ChangeFeed] observes. Its methods are
+// called from one goroutine, one at a time, and must not block for long.
+type ChangeWatcher interface {
+	// Listening is called each time the feed starts listening: every
+	// change committed from then on is announced to Changed. Changes
+	// committed before may not have been.
+	Listening()
+	// Changed is called for each committed change, in commit order.
+	// Creations are not announced: a record nobody has seen cannot be
+	// stale.
+	Changed(Change)
+	// Lost is called when the feed stops listening: changes may go
+	// unannounced until the next call of Listening.
+	Lost(err error)
+}
+
+// ChangeFeed is a store that announces, to every node sharing it, the
+// records that committed writes updated or deleted: store/postgres does
+// it with LISTEN/NOTIFY. store/cache builds a node-local cache on it.
+type ChangeFeed interface {
+	// WatchChanges calls w with what it observes until ctx ends, then
+	// returns ctx's error. It reconnects by itself after a failure,
+	// calling w.Lost, and w.Listening once it listens again.
+	WatchChanges(ctx context.Context, w ChangeWatcher) error
+}

@@ -1,0 +1,188 @@
+package cache
+
+import (
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
+
+// kind is what a cache key names.
+type kind uint8
+
+const (
+	kindToken kind = iota + 1
+	kindClient
+	kindAPI
+	kindPolicy
+	kindEntry
+)
+
+// key names one cached record: a token by hash, the others by ID.
+type key struct {
+	kind kind
+	id   string
+}
+
+// entry is one cached record, or the absence of a token (value nil).
+type entry struct {
+	key      key
+	value    any    // *oauthclient.Token, *oauthclient.Client, *catalogue.API, ...; nil: not found
+	owner    string // a token's client ID, a client's developer ID
+	expires  int64  // Unix nanoseconds
+	size     int64
+	prev     *entry
+	next     *entry
+}
+
+// lru is a set of shards, each a map and a list from most to least
+// recently used, bounded in entries and bytes: each shard keeps at most
+// its share of both.
+type lru struct {
+	seed       maphash.Seed
+	shards     []shard
+	maxEntries int
+	maxBytes   int64
+	evictions  atomic.Int64
+}
+
+type shard struct {
+	mu    sync.Mutex
+	m     map[key]*entry
+	head  entry // sentinel: head.next is the most recently used
+	bytes int64
+	_     [64]byte // keep shards' locks on separate cache lines
+}
+
+// newLRU returns an lru of at most maxEntries entries and maxBytes bytes;
+// small bounds get one shard, so that they hold exactly.
+func newLRU(maxEntries int, maxBytes int64) *lru {
+	n := 16
+	if maxEntries < 64*n {
+		n = 1
+	}
+	l := &lru{seed: maphash.MakeSeed(), shards: make([]shard, n),
+		maxEntries: max(maxEntries/n, 1), maxBytes: max(maxBytes/int64(n), 1)}
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.m = make(map[key]*entry)
+		s.head.next, s.head.prev = &s.head, &s.head
+	}
+	return l
+}
+
+func (l *lru) shard(k key) *shard {
+	if len(l.shards) == 1 {
+		return &l.shards[0]
+	}
+	return &l.shards[maphash.String(l.seed, k.id)%uint64(len(l.shards))]
+}
+
+// get returns the entry of k if it has not expired at now, as the most
+// recently used; an expired entry is removed. The caller holds no lock:
+// the returned entry's value must not be changed, only copied.
+func (l *lru) get(k key, now int64) (value any, found bool) {
+	s := l.shard(k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.m[k]
+	if !ok {
+		return nil, false
+	}
+	if now >= e.expires {
+		s.remove(e)
+		return nil, false
+	}
+	s.unlink(e)
+	s.pushFront(e)
+	return e.value, true
+}
+
+// put stores e, replacing any entry of e.key, if ok() holds under the
+// shard's lock, and evicts least recently used entries past the bounds.
+// An entry larger than a shard's byte bound is not stored.
+func (l *lru) put(e *entry, ok func() bool) {
+	if e.size > l.maxBytes {
+		return
+	}
+	s := l.shard(e.key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !ok() {
+		return
+	}
+	if old, found := s.m[e.key]; found {
+		s.remove(old)
+	}
+	s.m[e.key] = e
+	s.pushFront(e)
+	s.bytes += e.size
+	for len(s.m) > l.maxEntries || s.bytes > l.maxBytes {
+		s.remove(s.head.prev)
+		l.evictions.Add(1)
+	}
+}
+
+// delete removes the entry of k, if any.
+func (l *lru) delete(k key) {
+	s := l.shard(k)
+	s.mu.Lock()
+	if e, ok := s.m[k]; ok {
+		s.remove(e)
+	}
+	s.mu.Unlock()
+}
+
+// deleteFunc removes every entry for which drop is true.
+func (l *lru) deleteFunc(drop func(*entry) bool) {
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.Lock()
+		for _, e := range s.m {
+			if drop(e) {
+				s.remove(e)
+			}
+		}
+		s.mu.Unlock()
+	}
+}
+
+// clear removes every entry.
+func (l *lru) clear() {
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.Lock()
+		clear(s.m)
+		s.head.next, s.head.prev = &s.head, &s.head
+		s.bytes = 0
+		s.mu.Unlock()
+	}
+}
+
+// size returns the number of entries and their bytes.
+func (l *lru) size() (entries int, bytes int64) {
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.Lock()
+		entries += len(s.m)
+		bytes += s.bytes
+		s.mu.Unlock()
+	}
+	return entries, bytes
+}
+
+func (s *shard) pushFront(e *entry) {
+	e.prev, e.next = &s.head, s.head.next
+	s.head.next.prev = e
+	s.head.next = e
+}
+
+func (s *shard) unlink(e *entry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+func (s *shard) remove(e *entry) {
+	s.unlink(e)
+	delete(s.m, e.key)
+	s.bytes -= e.size
+}

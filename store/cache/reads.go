@@ -1,0 +1,194 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// read is how one record type is cached.
+type read[T any] struct {
+	kind  kind
+	op    string // for errors: "get token"
+	clone func(*T) *T
+	// entry describes v for the cache: its owner, its own expiry (zero:
+	// none) and its estimated size; cacheable false keeps it out.
+	entry func(v *T) (owner string, expires time.Time, size int64, cacheable bool)
+	// negative: remember that a key is unknown, for Options.NegativeTTL.
+	negative bool
+}
+
+// get answers a read from the cache if it can, else from the source,
+// caching the answer unless an invalidation (or a loss of the feed)
+// happened meanwhile.
+func get[T any](ctx context.Context, s *Store, r *read[T], load func(context.Context, string) (*T, error), id string) (*T, error) {
+	if s.lru == nil {
+		return load(ctx, id)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("cache: %s: %w", r.op, err)
+	}
+	if !s.live.Load() {
+		if s.opts.WhenLost == Refuse {
+			return nil, fmt.Errorf("cache: %s: %w", r.op, ErrUnavailable)
+		}
+		return load(ctx, id)
+	}
+	k := key{r.kind, id}
+	now := s.now()
+	if v, ok := s.lru.get(k, now.UnixNano()); ok {
+		s.hits.Add(1)
+		if v == nil {
+			return nil, fmt.Errorf("cache: %s: %w", r.op, oauthclient.ErrNotFound)
+		}
+		return r.clone(v.(*T)), nil
+	}
+	s.misses.Add(1)
+	gen := s.gen.Load()
+	v, err := load(ctx, id)
+	e := &entry{key: k, expires: now.Add(s.maxAge).UnixNano()}
+	switch {
+	case err == nil:
+		owner, expires, size, cacheable := r.entry(v)
+		if !cacheable {
+			return v, nil
+		}
+		if !expires.IsZero() && expires.UnixNano() < e.expires {
+			e.expires = expires.UnixNano()
+		}
+		if e.expires <= now.UnixNano() {
+			return v, nil
+		}
+		e.owner, e.size, e.value = owner, size+entryOverhead+int64(len(id)), r.clone(v)
+	case r.negative && s.negTTL > 0 && errors.Is(err, oauthclient.ErrNotFound):
+		e.expires = min(e.expires, now.Add(s.negTTL).UnixNano())
+		e.size = entryOverhead + int64(len(id))
+	default:
+		return v, err
+	}
+	s.lru.put(e, func() bool { return s.live.Load() && s.gen.Load() == gen })
+	return v, err
+}
+
+// entryOverhead is the estimated size of an entry beyond its strings:
+// the entry, the map slot and the record's fixed fields.
+const entryOverhead = 256
+
+func sumLen(ss ...string) int64 {
+	var n int64
+	for _, s := range ss {
+		n += int64(len(s))
+	}
+	return n
+}
+
+func sliceLen(ss []string) int64 { return sumLen(ss...) + int64(16*len(ss)) }
+
+var (
+	tokenRead = read[oauthclient.Token]{
+		kind: kindToken, op: "get token", negative: true,
+		clone: (*oauthclient.Token).Clone,
+		// Only access tokens are cached: codes and refresh tokens are
+		// read once, when they are used.
+		entry: func(t *oauthclient.Token) (string, time.Time, int64, bool) {
+			return t.ClientID, t.ExpiresAt,
+				sumLen(t.Hash, t.ClientID, t.GrantID, t.Subject, t.PolicyID, t.Scope),
+				t.Kind == oauthclient.KindAccessToken && !t.Consumed
+		},
+	}
+	clientRead = read[oauthclient.Client]{
+		kind: kindClient, op: "get client",
+		clone: (*oauthclient.Client).Clone,
+		entry: func(c *oauthclient.Client) (string, time.Time, int64, bool) {
+			size := sumLen(c.ID, c.DeveloperID, c.PolicyID, c.Description, c.ClientName, c.ClientURI,
+				c.LogoURI, c.Scope, c.TOSURI, c.PolicyURI, c.SoftwareID, c.SoftwareVersion,
+				c.RegistrationTokenHash) +
+				sliceLen(c.APIIDs) + sliceLen(c.RedirectURIs) + sliceLen(c.ResponseTypes) +
+				sliceLen(c.Contacts) + int64(24*len(c.GrantTypes))
+			for _, sec := range c.Secrets {
+				size += 96 + sumLen(sec.ID, sec.Hash, sec.Hint)
+			}
+			for k, v := range c.Extra {
+				size += 48 + int64(len(k)+len(v))
+			}
+			return c.DeveloperID, time.Time{}, size, true
+		},
+	}
+	apiRead = read[catalogue.API]{
+		kind: kindAPI, op: "get api",
+		clone: func(a *catalogue.API) *catalogue.API { c := *a; return &c },
+		entry: func(a *catalogue.API) (string, time.Time, int64, bool) {
+			return "", time.Time{}, sumLen(a.ID, a.Name, string(a.AuthMode)), true
+		},
+	}
+	policyRead = read[catalogue.Policy]{
+		kind: kindPolicy, op: "get policy",
+		clone: clonePolicy,
+		entry: func(p *catalogue.Policy) (string, time.Time, int64, bool) {
+			size := sumLen(p.ID, p.Name) + sliceLen(p.Scopes)
+			for _, ar := range p.AccessRights {
+				size += 32 + int64(len(ar.APIID)) + sliceLen(ar.Versions)
+			}
+			return "", time.Time{}, size, true
+		},
+	}
+	entryRead = read[catalogue.Entry]{
+		kind: kindEntry, op: "get entry",
+		clone: func(e *catalogue.Entry) *catalogue.Entry {
+			c := *e
+			c.PolicyIDs = slices.Clone(e.PolicyIDs)
+			return &c
+		},
+		entry: func(e *catalogue.Entry) (string, time.Time, int64, bool) {
+			return "", time.Time{}, sumLen(e.ID, e.APIID, e.DisplayName, e.Description) + sliceLen(e.PolicyIDs), true
+		},
+	}
+)
+
+func clonePolicy(p *catalogue.Policy) *catalogue.Policy {
+	c := *p
+	c.Scopes = slices.Clone(p.Scopes)
+	if p.AccessRights != nil {
+		c.AccessRights = make([]catalogue.AccessRight, len(p.AccessRights))
+		for i, ar := range p.AccessRights {
+			c.AccessRights[i] = catalogue.AccessRight{APIID: ar.APIID, Versions: slices.Clone(ar.Versions)}
+		}
+	}
+	return &c
+}
+
+// GetToken returns the token with that hash, or oauthclient.ErrNotFound,
+// from the cache when it can: an access token is cached until it expires,
+// an unknown hash for Options.NegativeTTL.
+func (s *Store) GetToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
+	return get(ctx, s, &tokenRead, s.Source.GetToken, hash)
+}
+
+// GetClient returns the client with that ID, secrets included, or
+// oauthclient.ErrNotFound, from the cache when it can.
+func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, error) {
+	return get(ctx, s, &clientRead, s.Source.GetClient, id)
+}
+
+// GetAPI returns the API with that ID, or oauthclient.ErrNotFound, from
+// the cache when it can.
+func (s *Store) GetAPI(ctx context.Context, id string) (*catalogue.API, error) {
+	return get(ctx, s, &apiRead, s.Source.GetAPI, id)
+}
+
+// GetPolicy returns the policy with that ID, or oauthclient.ErrNotFound,
+// from the cache when it can.
+func (s *Store) GetPolicy(ctx context.Context, id string) (*catalogue.Policy, error) {
+	return get(ctx, s, &policyRead, s.Source.GetPolicy, id)
+}
+
+// GetEntry returns the catalogue entry with that ID, or
+// oauthclient.ErrNotFound, from the cache when it can.
+func (s *Store) GetEntry(ctx context.Context, id string) (*catalogue.Entry, error) {
+	return get(ctx, s, &entryRead, s.Source.GetEntry, id)
+}
