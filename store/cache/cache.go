@@ -107,11 +107,11 @@ func (s Stats) LogValue() slog.Value {
 type Store struct {
 	Source // methods not cached pass through
 
-	opts  Options
-	lru   *lru
-	stop  context.CancelFunc
-	done  chan struct{}
-	now   func() time.Time
+	opts           Options
+	lru            *lru
+	stop           context.CancelFunc
+	done           chan struct{}
+	now            func() time.Time
 	maxAge, negTTL time.Duration
 
 	// gen is incremented by every invalidation, before it removes

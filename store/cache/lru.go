@@ -25,13 +25,13 @@ type key struct {
 
 // entry is one cached record, or the absence of a token (value nil).
 type entry struct {
-	key      key
-	value    any    // *oauthclient.Token, *oauthclient.Client, *catalogue.API, ...; nil: not found
-	owner    string // a token's client ID, a client's developer ID
-	expires  int64  // Unix nanoseconds
-	size     int64
-	prev     *entry
-	next     *entry
+	key     key
+	value   any    // *oauthclient.Token, *oauthclient.Client, *catalogue.API, ...; nil: not found
+	owner   string // a token's client ID, a client's developer ID
+	expires int64  // Unix nanoseconds
+	size    int64
+	prev    *entry
+	next    *entry
 }
 
 // lru is a set of shards, each a map and a list from most to least

@@ -521,4 +521,3 @@ func TestConcurrentRevokeAndIntrospect(t *testing.T) {
 	assert.Zero(t, violations.Load(), "a read that began after its node knew of the revocation accepted the token")
 	t.Logf("reads on b accepted between a's commit and b's notification: %d", window.Load())
 }
-
