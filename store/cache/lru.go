@@ -57,7 +57,7 @@ type shard struct {
 // small bounds get one shard, so that they hold exactly.
 func newLRU(maxEntries int, maxBytes int64) *lru {
 	n := 16
-	if maxEntries < 64*n {
+	if maxEntries < 64*n || maxBytes < 64<<10*int64(n) {
 		n = 1
 	}
 	l := &lru{seed: maphash.MakeSeed(), shards: make([]shard, n),
