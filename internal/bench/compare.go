@@ -25,6 +25,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/portaloauth/portaloauth/internal/loadgen"
+	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
 
@@ -51,12 +53,14 @@ const (
 	GroupPeer     = "peer"
 	GroupMemory   = "memory"
 	GroupPostgres = "postgres"
+	// GroupPostgresCached is PostgreSQL behind store/cache.
+	GroupPostgresCached = "postgres+cache"
 )
 
 // CompareRow is one case of the side-by-side comparison: its figures in
 // each round.
 type CompareRow struct {
-	Group    string   // GroupCeiling, GroupPeer, GroupMemory or GroupPostgres
+	Group    string   // GroupCeiling, GroupPeer, GroupMemory, GroupPostgres or GroupPostgresCached
 	Endpoint Endpoint // what portaloauth's rows and the peer's serve; EndpointToken for the ceiling
 	Label    string
 	Rounds   []loadgen.Result
@@ -186,13 +190,19 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 	addOurs(GroupMemory, ours)
 
 	if cfg.Postgres != "" {
-		grouped, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{})
+		grouped, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{}, false)
 		if err != nil {
 			return err
 		}
 		defer grouped.close()
 		addOurs(GroupPostgres, grouped.Server)
-		single, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{TokenBatch: 1})
+		cached, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{}, true)
+		if err != nil {
+			return err
+		}
+		defer cached.close()
+		addOurs(GroupPostgresCached, cached.Server)
+		single, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{TokenBatch: 1}, false)
 		if err != nil {
 			return err
 		}
@@ -222,8 +232,11 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 }
 
 func groupLabel(g string) string {
-	if g == GroupPostgres {
+	switch g {
+	case GroupPostgres:
 		return "PostgreSQL"
+	case GroupPostgresCached:
+		return "PostgreSQL + store/cache"
 	}
 	return "in memory"
 }
@@ -269,14 +282,16 @@ func startCeiling(n int) (*ceilingServer, error) {
 type pgServer struct {
 	*Server
 	store   *postgres.Store
+	cache   *cache.Store // nil: uncached
 	dsn     string
 	schema  string
 	dropped bool
 }
 
 // startPostgresServer creates a schema on the server at dsn, builds the
-// fixture on it with the store's config c and serves it.
-func startPostgresServer(ctx context.Context, dsn string, c postgres.Config) (*pgServer, error) {
+// fixture on it with the store's config c, behind store/cache if cached,
+// and serves it.
+func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, cached bool) (*pgServer, error) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	p := &pgServer{dsn: dsn, schema: "bench_" + hex.EncodeToString(b)}
@@ -297,7 +312,19 @@ func startPostgresServer(ctx context.Context, dsn string, c postgres.Config) (*p
 		p.close()
 		return nil, err
 	}
-	if p.Server, err = NewServerOn(ctx, st); err != nil {
+	var served portal.Store = st
+	if cached {
+		p.cache = cache.New(st, cache.Options{})
+		readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := p.cache.Ready(readyCtx)
+		cancel()
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		served = p.cache
+	}
+	if p.Server, err = NewServerOn(ctx, served); err != nil {
 		p.close()
 		return nil, err
 	}
@@ -311,6 +338,9 @@ func startPostgresServer(ctx context.Context, dsn string, c postgres.Config) (*p
 func (p *pgServer) close() {
 	if p.Server != nil {
 		_ = p.Close()
+	}
+	if p.cache != nil {
+		p.cache.Close()
 	}
 	if p.store != nil {
 		p.store.Close()

@@ -152,7 +152,7 @@ func (r *Report) writeCompare(b *strings.Builder) {
 // writeCompareSummary writes the side-by-side rows of the summary.
 func (r *Report) writeCompareSummary(b *strings.Builder) {
 	for _, row := range r.Compare {
-		if row.Group != GroupMemory && row.Group != GroupPostgres {
+		if row.Group != GroupMemory && row.Group != GroupPostgres && row.Group != GroupPostgresCached {
 			continue
 		}
 		var vs, ratios []string

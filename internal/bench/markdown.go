@@ -33,6 +33,8 @@ const (
 	TargetIntrospectOfCeiling = 0.90 // in-memory introspection and gateway check vs the ceiling, at least
 	TargetTokenAllocs         = 15   // allocations per token request served in process, at most
 	TargetGroupedCommits      = 5    // grouped vs a commit per token on PostgreSQL, at least
+	TargetCachedVsUncached    = 5    // gateway on PostgreSQL, store/cache vs uncached: at least this many times faster
+	TargetCachedVsMemory      = 1.5  // gateway, in-memory vs PostgreSQL + store/cache: at most this many times faster
 )
 
 func (r *Report) auth(h StoredHash) (Measurement, bool) {
@@ -98,6 +100,7 @@ func (r *Report) Targets() []Target {
 	}
 
 	out = append(out, r.compareTargets()...)
+	out = append(out, r.storeTargets()...)
 
 	if len(r.Scale) >= 2 {
 		first, last := r.Scale[0], r.Scale[len(r.Scale)-1]
@@ -188,6 +191,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 
 	r.writeCompare(&b)
+	r.writePropagation(&b)
 
 	if len(r.Scale) > 0 {
 		b.WriteString("\n#### Scaling: in-memory store, n records\n\n| operation |")
@@ -334,6 +338,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		fmt.Fprintf(&b, "| %v, loopback HTTP, %d workers | %s/s | | |\n", row.Endpoint, row.Result.Workers, count(row.Result.PerSecond()))
 	}
 	r.writeCompareSummary(&b)
+	r.writePropagationSummary(&b)
 	if n := len(r.Scale); n >= 2 {
 		first, last := r.Scale[0], r.Scale[n-1]
 		for i, op := range []string{"authenticate", "introspect"} {

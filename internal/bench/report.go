@@ -48,6 +48,9 @@ type Config struct {
 	Postgres string
 	// SkipCompare leaves the side-by-side comparison out.
 	SkipCompare bool
+	// Revocations is how many revocations the propagation case (two
+	// nodes behind store/cache on Postgres) measures; zero: 1,000.
+	Revocations int
 }
 
 // DefaultLoopbackDuration is the loopback cases' duration when
@@ -106,6 +109,9 @@ type Report struct {
 	Redirect  []RedirectRow
 	Loopback  []LoopbackRow
 	Scale     []ScaleRow
+	// Propagate is revocation propagation between two cached nodes on
+	// Config.Postgres; nil: not measured.
+	Propagate *Propagation
 	// Handlers are the token, introspection and gateway handlers served in
 	// process, in that order: their allocations per request.
 	Handlers []Measurement
@@ -179,6 +185,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if err := r.runCompare(ctx, cfg, logf); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.Postgres != "" {
+		n := cmp.Or(cfg.Revocations, 1000)
+		logf("propagation of %d revocations between two cached nodes", n)
+		p, err := MeasurePropagation(ctx, cfg.Postgres, n)
+		if err != nil {
+			return nil, err
+		}
+		r.Propagate = &p
 	}
 	for _, n := range sizes {
 		row, err := measureScale(ctx, n, measure, logf)

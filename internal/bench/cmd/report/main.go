@@ -52,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	compare := fs.Duration("compare", bench.DefaultCompareDuration, "how long each side-by-side case sends requests in each round (at most 30s)")
 	peer := fs.String("peer", "auto", "directory of the peer's module (go-oauth2/oauth2 v4); auto: "+bench.PeerDir+" of this repository; empty: leave the peer out")
 	pg := fs.String("postgres", os.Getenv("PORTALOAUTH_TEST_POSTGRES"), "PostgreSQL DSN to measure the store on, in a schema of its own; empty: leave PostgreSQL out")
+	revocations := fs.Int("revocations", 1000, "with -postgres, revocations the propagation between two cached nodes measures")
 	sideBySide := fs.Bool("side-by-side", true, "run the side-by-side comparison with the ceiling, the peer and PostgreSQL")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -104,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	r, err := bench.Run(ctx, bench.Config{LoopbackDuration: *duration, Workers: *workers, Sizes: ns, Count: *count, Log: stderr,
-		Rounds: *rounds, CompareDuration: *compare, Peer: peerDir, Postgres: *pg, SkipCompare: !*sideBySide})
+		Rounds: *rounds, CompareDuration: *compare, Peer: peerDir, Postgres: *pg, SkipCompare: !*sideBySide, Revocations: *revocations})
 	if err != nil {
 		return err
 	}
