@@ -12,6 +12,9 @@
 //	-api       catalogue ID of the API the upstream serves (default demo-api)
 //	-postgres  a PostgreSQL DSN: read tokens and policies from the database
 //	           the portal writes (see store/postgres); empty: in memory
+//	-cache     with -postgres, keep tokens and policies in a node-local
+//	           cache that PostgreSQL notifications keep fresh (see
+//	           store/cache; default true); false: a query per request
 //
 // On the in-memory store the gateway seeds a demo (an OAuth 2.0 API, a
 // policy, a catalogue entry, a developer and a client_credentials client),
@@ -42,6 +45,7 @@ import (
 	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/memory"
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
@@ -72,6 +76,7 @@ type options struct {
 	upstream string
 	apiID    string
 	dsn      string
+	cache    bool
 }
 
 func parseFlags(args []string, out io.Writer) (options, error) {
@@ -82,6 +87,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.upstream, "upstream", "", "URL of the API to protect; empty: a built-in echo API")
 	fs.StringVar(&o.apiID, "api", demoAPIID, "catalogue ID of the API the upstream serves")
 	fs.StringVar(&o.dsn, "postgres", "", "PostgreSQL `DSN` shared with the portal; empty: the in-memory store with a demo")
+	fs.BoolVar(&o.cache, "cache", true, "with -postgres, cache tokens and policies, kept fresh by PostgreSQL notifications")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -105,7 +111,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	}
 	base := "http://" + ln.Addr().String()
 
-	st, demo, closeStore, err := openStore(ctx, o)
+	st, demo, closeStore, err := openStore(ctx, o, log)
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -160,10 +166,13 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 //
 // With -postgres the gateway reads the database that the portal and every
 // other gateway node share, so a token revoked anywhere is refused here on
-// the next request. No demo is seeded then; tokens come from the portal's
-// authorization server. The gateway migrates the schema too, so that
-// whichever starts first may.
-func openStore(ctx context.Context, o options) (portal.Store, bool, func(), error) {
+// the next request: with the cache (the default), as soon as the
+// database's notification reaches this node, within milliseconds; while
+// the notifications are down the gateway reads the database directly. No
+// demo is seeded then; tokens come from the portal's authorization
+// server. The gateway migrates the schema too, so that whichever starts
+// first may.
+func openStore(ctx context.Context, o options, log *slog.Logger) (portal.Store, bool, func(), error) {
 	if o.dsn == "" {
 		return memory.New(), true, func() {}, nil
 	}
@@ -175,7 +184,8 @@ func openStore(ctx context.Context, o options) (portal.Store, bool, func(), erro
 		pg.Close()
 		return nil, false, nil, err
 	}
-	return pg, false, pg.Close, nil
+	cached := cache.New(pg, cache.Options{Disabled: !o.cache, Logger: log})
+	return cached, false, func() { cached.Close(); pg.Close() }, nil
 }
 
 // upstream returns the URL of the API to protect: the flag's, or a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -17,9 +18,20 @@ import (
 
 // TestGatewayOnPostgres: with -postgres the gateway reads the database the
 // portal writes. A token issued by another node passes; revoked by that
-// node, it is refused on the very next request.
+// node, it is refused: without the cache on the very next request, with
+// it (the default) once the database's notification has reached the
+// gateway, and from then on.
 func TestGatewayOnPostgres(t *testing.T) {
 	t.Parallel()
+	for _, cached := range []bool{true, false} {
+		t.Run("cache="+strconv.FormatBool(cached), func(t *testing.T) {
+			t.Parallel()
+			testGatewayOnPostgres(t, cached)
+		})
+	}
+}
+
+func testGatewayOnPostgres(t *testing.T, cached bool) {
 	dsn := pgtest.SchemaDSN(t)
 
 	// The portal's node: its own pool on the shared database.
@@ -50,7 +62,7 @@ func TestGatewayOnPostgres(t *testing.T) {
 		PolicyID: nc.Client.PolicyID, IssuedAt: now, ExpiresAt: now.Add(time.Hour),
 	}))
 
-	g := startGateway(t, "-api", "payments", "-postgres", dsn)
+	g := startGateway(t, "-api", "payments", "-postgres", dsn, "-cache="+strconv.FormatBool(cached))
 	assert.NotContains(t, g.out.String(), "demo client", "no demo is seeded on a shared database")
 
 	call := func() int {
@@ -63,11 +75,18 @@ func TestGatewayOnPostgres(t *testing.T) {
 		return resp.StatusCode
 	}
 	require.Equal(t, http.StatusOK, call(), "a token the portal's node issued passes the gateway")
+	require.Equal(t, http.StatusOK, call(), "twice (from the cache, if there is one)")
 
 	n, err := svc.RevokeTokens(ctx, dev.ID, nc.Client.ID)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
-	assert.Equal(t, http.StatusUnauthorized, call(), "revoked on the portal's node, refused by the gateway at once")
+	if cached {
+		require.Eventually(t, func() bool { return call() == http.StatusUnauthorized }, 10*time.Second, time.Millisecond,
+			"revoked on the portal's node, refused by the gateway once notified")
+	}
+	for range 3 {
+		assert.Equal(t, http.StatusUnauthorized, call(), "revoked on the portal's node, refused by the gateway")
+	}
 
 	g.stop()
 }

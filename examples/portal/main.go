@@ -14,6 +14,9 @@
 //	-demo-token  the demo's initial access token (default: random)
 //	-admin       the administrator's username (default admin)
 //	-postgres    a PostgreSQL DSN; empty: the in-memory store
+//	-cache       with -postgres, keep clients, tokens and the catalogue in a
+//	             node-local cache that PostgreSQL notifications keep fresh
+//	             (see store/cache; default true)
 //
 // The administrator's password comes from the environment variable
 // PORTAL_ADMIN_PASSWORD; when it is unset a random one is generated. The
@@ -42,6 +45,7 @@ import (
 	"github.com/portaloauth/portaloauth/examples/portal/web"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/memory"
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
@@ -70,6 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	demoToken := fs.String("demo-token", "", "the demo's initial access `token` (default random)")
 	adminUser := fs.String("admin", "admin", "the administrator's `username`")
 	dsn := fs.String("postgres", "", "PostgreSQL `DSN`; empty: the in-memory store")
+	useCache := fs.Bool("cache", true, "with -postgres, cache clients, tokens and the catalogue, kept fresh by PostgreSQL notifications")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,7 +110,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := pg.Migrate(ctx); err != nil {
 			return err
 		}
-		cfg.Store = pg
+		cached := cache.New(pg, cache.Options{Disabled: !*useCache, Logger: logger})
+		defer cached.Close()
+		cfg.Store = cached
 	}
 	a, err := newApp(ctx, cfg)
 	if err != nil {
