@@ -26,6 +26,7 @@ import (
 type node struct {
 	*cache.Store
 	pg      *postgres.Store
+	pool    *pgxpool.Pool
 	appName string // the pool's application_name; the listener's is this + " listener"
 }
 
@@ -50,7 +51,17 @@ func newNode(tb testing.TB, dsn, schema, name string, opts cache.Options, hook f
 	ctx, cancel := context.WithTimeout(tb.Context(), 30*time.Second)
 	defer cancel()
 	require.NoError(tb, c.Ready(ctx))
-	return &node{Store: c, pg: pg, appName: appName}
+	return &node{Store: c, pg: pg, pool: pool, appName: appName}
+}
+
+// twoNodes returns two nodes on a new schema; b has the options and the
+// hook.
+func twoNodes(t *testing.T, opts cache.Options, hook func(portal.Change)) (a, b *node, dsn string) {
+	t.Helper()
+	dsn, schema := pgtest.Schema(t)
+	a = newNode(t, dsn, schema, "a", cache.Options{}, nil)
+	b = newNode(t, dsn, schema, "b", opts, hook)
+	return a, b, dsn
 }
 
 // killListener ends n's listening connection with pg_terminate_backend
@@ -160,10 +171,8 @@ func TestCachedReadsAreHits(t *testing.T) {
 // after it is announced.
 func TestRolledBackRevocation(t *testing.T) {
 	t.Parallel()
-	dsn, schema := pgtest.Schema(t)
 	var changes sync.Map
-	a := newNode(t, dsn, schema, "a", cache.Options{}, nil)
-	b := newNode(t, dsn, schema, "b", cache.Options{}, func(c portal.Change) { changes.Store(c, true) })
+	a, b, _ := twoNodes(t, cache.Options{}, func(c portal.Change) { changes.Store(c, true) })
 	ctx := t.Context()
 	hashes := fixture(t, a, "c1", 2)
 	for _, h := range hashes {
@@ -171,9 +180,9 @@ func TestRolledBackRevocation(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	tx, err := adminPool(t, dsn).Begin(ctx)
+	tx, err := a.pool.Begin(ctx)
 	require.NoError(t, err)
-	_, err = tx.Exec(ctx, "DELETE FROM "+schema+".tokens WHERE hash = $1", hashes[0])
+	_, err = tx.Exec(ctx, "DELETE FROM tokens WHERE hash = $1", hashes[0])
 	require.NoError(t, err)
 	require.NoError(t, tx.Rollback(ctx))
 	require.NoError(t, a.DeleteToken(ctx, hashes[1])) // committed, announced after the rollback
@@ -196,9 +205,7 @@ func TestRolledBackRevocation(t *testing.T) {
 // never cached is received and harmless, and that the node caches after it.
 func TestNotificationForUncachedRecord(t *testing.T) {
 	t.Parallel()
-	dsn, schema := pgtest.Schema(t)
-	a := newNode(t, dsn, schema, "a", cache.Options{}, nil)
-	b := newNode(t, dsn, schema, "b", cache.Options{}, nil)
+	a, b, _ := twoNodes(t, cache.Options{}, nil)
 	ctx := t.Context()
 	hashes := fixture(t, a, "c1", 2)
 	require.NoError(t, a.DeleteToken(ctx, hashes[0]))
@@ -227,9 +234,7 @@ func TestNotificationForUncachedRecord(t *testing.T) {
 // record reaches the other node, which then reads the new state.
 func TestEveryWriteIsAnnounced(t *testing.T) {
 	t.Parallel()
-	dsn, schema := pgtest.Schema(t)
-	a := newNode(t, dsn, schema, "a", cache.Options{}, nil)
-	b := newNode(t, dsn, schema, "b", cache.Options{}, nil)
+	a, b, _ := twoNodes(t, cache.Options{}, nil)
 	ctx := t.Context()
 	tokens := func(n *node, clientID string, count int) []string { return fixture(t, n, clientID, count) }
 
@@ -353,9 +358,7 @@ func TestEveryWriteIsAnnounced(t *testing.T) {
 // again: what b cached can never outlive a gap in notifications.
 func TestListenerKilledWhileRevoking(t *testing.T) {
 	t.Parallel()
-	dsn, schema := pgtest.Schema(t)
-	a := newNode(t, dsn, schema, "a", cache.Options{}, nil)
-	b := newNode(t, dsn, schema, "b", cache.Options{}, nil)
+	a, b, dsn := twoNodes(t, cache.Options{}, nil)
 	ctx := t.Context()
 	const n = 60
 	hashes := fixture(t, a, "c1", n)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/portaloauth/portaloauth/catalogue"
@@ -121,14 +120,14 @@ var (
 	}
 	apiRead = read[catalogue.API]{
 		kind: kindAPI, op: "get api",
-		clone: func(a *catalogue.API) *catalogue.API { c := *a; return &c },
+		clone: (*catalogue.API).Clone,
 		entry: func(a *catalogue.API) (string, time.Time, int64, bool) {
 			return "", time.Time{}, sumLen(a.ID, a.Name, string(a.AuthMode)), true
 		},
 	}
 	policyRead = read[catalogue.Policy]{
 		kind: kindPolicy, op: "get policy",
-		clone: clonePolicy,
+		clone: (*catalogue.Policy).Clone,
 		entry: func(p *catalogue.Policy) (string, time.Time, int64, bool) {
 			size := sumLen(p.ID, p.Name) + sliceLen(p.Scopes)
 			for _, ar := range p.AccessRights {
@@ -139,28 +138,12 @@ var (
 	}
 	entryRead = read[catalogue.Entry]{
 		kind: kindEntry, op: "get entry",
-		clone: func(e *catalogue.Entry) *catalogue.Entry {
-			c := *e
-			c.PolicyIDs = slices.Clone(e.PolicyIDs)
-			return &c
-		},
+		clone: (*catalogue.Entry).Clone,
 		entry: func(e *catalogue.Entry) (string, time.Time, int64, bool) {
 			return "", time.Time{}, sumLen(e.ID, e.APIID, e.DisplayName, e.Description) + sliceLen(e.PolicyIDs), true
 		},
 	}
 )
-
-func clonePolicy(p *catalogue.Policy) *catalogue.Policy {
-	c := *p
-	c.Scopes = slices.Clone(p.Scopes)
-	if p.AccessRights != nil {
-		c.AccessRights = make([]catalogue.AccessRight, len(p.AccessRights))
-		for i, ar := range p.AccessRights {
-			c.AccessRights[i] = catalogue.AccessRight{APIID: ar.APIID, Versions: slices.Clone(ar.Versions)}
-		}
-	}
-	return &c
-}
 
 // GetToken returns the token with that hash, or oauthclient.ErrNotFound,
 // from the cache when it can: an access token is cached until it expires,

@@ -111,47 +111,42 @@ func (s *Store) dropTokens(drop func(*oauthclient.Token) bool) {
 	})
 }
 
+// announce drops what a write of the catalogue changed and returns the
+// write's error.
+func (s *Store) announce(kind portal.ChangeKind, id string, err error) error {
+	s.apply(portal.Change{Kind: kind, Key: id})
+	return err
+}
+
 // UpdateAPI updates the API, as the source does.
 func (s *Store) UpdateAPI(ctx context.Context, a *catalogue.API) error {
 	id := a.ID
-	err := s.Source.UpdateAPI(ctx, a)
-	s.apply(portal.Change{Kind: portal.ChangeAPI, Key: id})
-	return err
+	return s.announce(portal.ChangeAPI, id, s.Source.UpdateAPI(ctx, a))
 }
 
 // DeleteAPI deletes the API, as the source does.
 func (s *Store) DeleteAPI(ctx context.Context, id string) error {
-	err := s.Source.DeleteAPI(ctx, id)
-	s.apply(portal.Change{Kind: portal.ChangeAPI, Key: id})
-	return err
+	return s.announce(portal.ChangeAPI, id, s.Source.DeleteAPI(ctx, id))
 }
 
 // UpdatePolicy updates the policy, as the source does.
 func (s *Store) UpdatePolicy(ctx context.Context, p *catalogue.Policy) error {
 	id := p.ID
-	err := s.Source.UpdatePolicy(ctx, p)
-	s.apply(portal.Change{Kind: portal.ChangePolicy, Key: id})
-	return err
+	return s.announce(portal.ChangePolicy, id, s.Source.UpdatePolicy(ctx, p))
 }
 
 // DeletePolicy deletes the policy, as the source does.
 func (s *Store) DeletePolicy(ctx context.Context, id string) error {
-	err := s.Source.DeletePolicy(ctx, id)
-	s.apply(portal.Change{Kind: portal.ChangePolicy, Key: id})
-	return err
+	return s.announce(portal.ChangePolicy, id, s.Source.DeletePolicy(ctx, id))
 }
 
 // UpdateEntry updates the catalogue entry, as the source does.
 func (s *Store) UpdateEntry(ctx context.Context, e *catalogue.Entry) error {
 	id := e.ID
-	err := s.Source.UpdateEntry(ctx, e)
-	s.apply(portal.Change{Kind: portal.ChangeEntry, Key: id})
-	return err
+	return s.announce(portal.ChangeEntry, id, s.Source.UpdateEntry(ctx, e))
 }
 
 // DeleteEntry deletes the catalogue entry, as the source does.
 func (s *Store) DeleteEntry(ctx context.Context, id string) error {
-	err := s.Source.DeleteEntry(ctx, id)
-	s.apply(portal.Change{Kind: portal.ChangeEntry, Key: id})
-	return err
+	return s.announce(portal.ChangeEntry, id, s.Source.DeleteEntry(ctx, id))
 }

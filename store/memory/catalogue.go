@@ -163,26 +163,3 @@ func (s *Store) DeleteEntry(ctx context.Context, id string) error {
 func (s *Store) ListEntries(ctx context.Context) ([]*catalogue.Entry, error) {
 	return read(ctx, s, func() ([]*catalogue.Entry, error) { return s.entries.list(), nil })
 }
-
-func cloneAPI(a *catalogue.API) *catalogue.API {
-	c := *a
-	return &c
-}
-
-func clonePolicy(p *catalogue.Policy) *catalogue.Policy {
-	c := *p
-	c.Scopes = slices.Clone(p.Scopes)
-	if p.AccessRights != nil {
-		c.AccessRights = make([]catalogue.AccessRight, len(p.AccessRights))
-		for i, r := range p.AccessRights {
-			c.AccessRights[i] = catalogue.AccessRight{APIID: r.APIID, Versions: slices.Clone(r.Versions)}
-		}
-	}
-	return &c
-}
-
-func cloneEntry(e *catalogue.Entry) *catalogue.Entry {
-	c := *e
-	c.PolicyIDs = slices.Clone(e.PolicyIDs)
-	return &c
-}

@@ -91,11 +91,11 @@ func New() *Store {
 		seed:   maphash.MakeSeed(),
 		devs:   make(map[string]*devRec),
 		emails: make(map[string]*devRec),
-		apis: newRecords("API", cloneAPI,
+		apis: newRecords("API", (*catalogue.API).Clone,
 			func(a *catalogue.API) recordMeta { return recordMeta{&a.ID, &a.CreatedAt, &a.Version} }),
-		policies: newRecords("policy", clonePolicy,
+		policies: newRecords("policy", (*catalogue.Policy).Clone,
 			func(p *catalogue.Policy) recordMeta { return recordMeta{&p.ID, &p.CreatedAt, &p.Version} }),
-		entries: newRecords("entry", cloneEntry,
+		entries: newRecords("entry", (*catalogue.Entry).Clone,
 			func(e *catalogue.Entry) recordMeta { return recordMeta{&e.ID, &e.CreatedAt, &e.Version} }),
 	}
 	s.clients = newTable(func(c *clientRec) uint64 { return maphash.String(s.seed, c.id()) })
