@@ -173,7 +173,10 @@ func sampleReport() *Report {
 			sampleRow(GroupMemory, EndpointToken, "ours token", 18_000),
 			sampleRow(GroupMemory, EndpointIntrospect, "ours introspection", 17_000),
 			sampleRow(GroupMemory, EndpointGateway, "ours gateway", 19_000),
+			sampleRow(GroupPostgres, EndpointGateway, "ours gateway on PostgreSQL", 4_000),
+			sampleRow(GroupPostgresCached, EndpointGateway, "ours gateway on PostgreSQL cached", 16_000),
 		},
+		Propagate: &Propagation{N: 1000, P50: 2 * time.Millisecond, P99: 20 * time.Millisecond, Max: 30 * time.Millisecond},
 		Commit: []CommitRow{
 			{Workers: 8, Rounds: sampleRow("", 0, "", 1_000).Rounds},
 			{Workers: 8, Grouped: true, Rounds: sampleRow("", 0, "", 4_000).Rounds},
@@ -218,6 +221,9 @@ func TestTargets(t *testing.T) {
 		"allocations per token request, in process":                                 true,
 		"tokens/s on PostgreSQL, 8 clients, grouped commits vs a commit per token":  false,
 		"tokens/s on PostgreSQL, 64 clients, grouped commits vs a commit per token": true,
+		"gateway on PostgreSQL, cached vs uncached":                                 false,
+		"gateway, in-memory vs PostgreSQL cached":                                   true,
+		"revocation refused by another node, p99":                                   true,
 	}
 	require.Len(t, got, len(want))
 	for name, met := range want {
@@ -229,6 +235,9 @@ func TestTargets(t *testing.T) {
 	assert.Equal(t, "1.43× (700 ns → 1.00 µs)", got["authenticate, hot set of 1,024 clients, 10^3 → 10^6"].Got)
 	assert.Equal(t, "90%", got["token (client_credentials), in memory, of the ceiling"].Got)
 	assert.Equal(t, "6.00× (1,000/s → 6,000/s)", got["tokens/s on PostgreSQL, 64 clients, grouped commits vs a commit per token"].Got)
+	assert.Equal(t, "4.00× faster", got["gateway on PostgreSQL, cached vs uncached"].Got)
+	assert.Equal(t, "1.19× faster", got["gateway, in-memory vs PostgreSQL cached"].Got)
+	assert.Equal(t, "20.0 ms (p50 2.00 ms, 1,000 revocations)", got["revocation refused by another node, p99"].Got)
 
 	empty := (&Report{}).Targets()
 	for _, tg := range empty {
@@ -258,6 +267,7 @@ func TestWriteMarkdown(t *testing.T) {
 		"| peer token | 15,000 | 1.00 ms | 5.00 ms | 75% | – | 0 |",
 		"| ours token | 18,000 | 1.00 ms | 5.00 ms | 90% | 120% | 0 |",
 		"| ours gateway | 19,000 | 1.00 ms | 5.00 ms | 95% | 119% | 0 |",
+		"| 1,000 | 2.00 ms | 20.0 ms | 30.0 ms |",
 		"| 64 | 1,000/s | 1.00 ms / 5.00 ms | 6,000/s | 1.00 ms / 5.00 ms | 6.00× |",
 		"| allocations per token request, in process | ≤ 15 | 12 | yes |",
 	} {
