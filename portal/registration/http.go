@@ -1,9 +1,7 @@
 package registration
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"path"
@@ -67,8 +65,10 @@ func (r *Registrar) methods(handlers map[string]http.HandlerFunc) http.Handler {
 		h := handlers[req.Method]
 		if h == nil {
 			w.Header().Set("Allow", allowed)
-			r.writeError(w, req, &statusError{status: http.StatusMethodNotAllowed,
-				err: oauthclient.NewError(oauthclient.CodeInvalidRequest, "", "method "+req.Method+" is not allowed; use "+allowed)})
+			oauthclient.ErrorWriter{Realm: r.issuer, Logger: r.log}.WriteProblem(w, req, oauthclient.Problem{
+				Status: http.StatusMethodNotAllowed, Code: oauthclient.CodeInvalidRequest,
+				Description: "method " + req.Method + " is not allowed; use " + allowed,
+			}, nil)
 			return
 		}
 		h(w, req)
@@ -157,7 +157,7 @@ func bearerToken(req *http.Request) (oauthclient.Plaintext, error) {
 			return oauthclient.NewPlaintext(token), nil
 		}
 	}
-	return oauthclient.Plaintext{}, oauthclient.NewError(codeInvalidToken, "Authorization", "one Bearer token is required")
+	return oauthclient.Plaintext{}, oauthclient.NewError(oauthclient.CodeInvalidToken, "Authorization", "one Bearer token is required")
 }
 
 // respond writes info with status, or err.
@@ -212,30 +212,12 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body)
 }
 
-// codeInvalidToken: an initial or registration access token is missing,
-// unknown or not valid here (RFC 6750 §3.1).
-const codeInvalidToken = oauthclient.CodeInvalidToken
-
-// statusError gives an error a status its code does not tell (405).
-type statusError struct {
-	status int
-	err    error
-}
-
-func (e *statusError) Error() string { return e.err.Error() }
-func (e *statusError) Unwrap() error { return e.err }
-
-// writeError answers err as an RFC 7591 §3.2.2 error response, with the
-// status, body and challenge of oauthclient's one mapping (a statusError's
-// status first). A failure of the server is a 500 whose detail goes to the
-// log only.
+// writeError answers err as an RFC 7591 §3.2.2 error response: the
+// status oauthclient.HTTPStatus gives it, a Bearer challenge for
+// invalid_token; a failure of the server is a 500 whose detail goes to
+// the log only.
 func (r *Registrar) writeError(w http.ResponseWriter, req *http.Request, err error) {
-	p := oauthclient.ProblemOf(err)
-	var se *statusError
-	if errors.As(err, &se) {
-		p.Status = se.status
-	}
-	oauthclient.ErrorWriter{Realm: r.issuer, Logger: r.log}.WriteProblem(w, req.WithContext(context.WithoutCancel(req.Context())), p, err)
+	oauthclient.ErrorWriter{Realm: r.issuer, Logger: r.log}.WriteError(w, req, err)
 }
 
 // isToken68 reports whether s has the token68 syntax of RFC 7235 §2.1.

@@ -119,7 +119,7 @@ type Information struct {
 // access token is missing, unknown or not valid for the client: the same
 // answer whatever the reason, so that nothing tells clients apart.
 func errInvalidToken(which string) error {
-	return oauthclient.NewError(codeInvalidToken, "", "the "+which+" is not valid")
+	return oauthclient.NewError(oauthclient.CodeInvalidToken, "", "the "+which+" is not valid")
 }
 
 // Register registers a client (RFC 7591 §3) for the developer the initial
@@ -255,33 +255,14 @@ func (r *Registrar) clientURI(id string) string {
 	return r.issuer + r.path + "/" + url.PathEscape(id)
 }
 
-// portalError turns what the portal refuses into the *oauthclient.Error a
-// registration client is told; store failures pass unchanged. token names
-// the credential of the request, for a developer or client that is gone.
+// portalError is what the portal refuses as a registration client is
+// told it: a developer or client that is gone (ErrNotFound) means the
+// token is no longer valid; the portal's other refusals are
+// *oauthclient.Error values already (access_denied for its rules), and
+// store failures pass unchanged. token names the request's credential.
 func portalError(err error, token string) error {
-	code := oauthclient.CodeAccessDenied
-	var oe *oauthclient.Error
-	switch {
-	case errors.As(err, &oe) && oe.Code != "":
-		return err
-	case errors.Is(err, oauthclient.ErrNotFound) && !errors.Is(err, portal.ErrNotEligible):
-		// The token's developer or client is gone.
+	if errors.Is(err, oauthclient.ErrNotFound) && !errors.Is(err, portal.ErrNotEligible) {
 		return errInvalidToken(token)
-	case errors.Is(err, oauthclient.ErrConflict):
-		return &oauthclient.Error{Code: oauthclient.CodeInvalidRequest, Reason: "the client changed meanwhile; read it again and retry",
-			Err: oauthclient.ErrConflict}
-	case errors.Is(err, portal.ErrInvalidInput):
-		code = oauthclient.CodeInvalidClientMetadata
-	case !errors.Is(err, portal.ErrDeveloperInactive) && !errors.Is(err, portal.ErrNotEligible) &&
-		!errors.Is(err, portal.ErrPolicyNotOffered) && !errors.Is(err, portal.ErrClientLimit):
-		return err
 	}
-	out := &oauthclient.Error{Code: code, Reason: "registration is not allowed", Err: err}
-	if pe := oe; pe != nil {
-		out.Field = pe.Field
-		if pe.Reason != "" {
-			out.Reason = pe.Reason
-		}
-	}
-	return out
+	return err
 }
