@@ -72,7 +72,12 @@
 // exception of any port on an http loopback IP literal. A failed match is
 // an error that errors.Is recognises as [ErrRedirectMismatch]; such a
 // request must never be redirected. A [RedirectPolicy] holds non-default
-// choices, and ValidateMetadata takes one.
+// choices, and ValidateMetadata takes one in its [MetadataOptions]. Every
+// rule that allows plain http for a loopback host (redirect URIs,
+// client_uri and the other web page URIs) and the any-port rule agree on
+// what a loopback host is: 127.0.0.0/8 in dotted decimal, [::1] as
+// written, or localhost; other spellings of those addresses, such as
+// [::ffff:127.0.0.1], are refused.
 //
 // # Secrets and hashing
 //

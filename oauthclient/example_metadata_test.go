@@ -21,7 +21,7 @@ func ExampleValidateMetadata() {
 		fmt.Println(err)
 		return
 	}
-	m, err := oauthclient.ValidateMetadata(m, nil)
+	m, err := oauthclient.ValidateMetadata(m, oauthclient.MetadataOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -41,7 +41,7 @@ func ExampleValidateMetadata_clientCredentials() {
 	m, err := oauthclient.ValidateMetadata(oauthclient.Metadata{
 		GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials},
 		ClientName: "Nightly billing export",
-	}, nil)
+	}, oauthclient.MetadataOptions{})
 	fmt.Println(m.GrantTypes, m.ResponseTypes, m.RedirectURIs, err)
 	// Output:
 	// [client_credentials] [] [] <nil>
@@ -55,7 +55,7 @@ func ExampleErrors() {
 		TokenEndpointAuthMethod: oauthclient.AuthMethodNone,
 		GrantTypes:              []oauthclient.GrantType{oauthclient.GrantAuthorizationCode, oauthclient.GrantImplicit, oauthclient.GrantClientCredentials},
 		ClientName:              "Example\nApp",
-	}, nil)
+	}, oauthclient.MetadataOptions{})
 	for _, e := range oauthclient.Errors(err) {
 		fmt.Println(e.Code, e.Field)
 	}
@@ -80,4 +80,22 @@ func ExampleMetadata_UnmarshalJSON() {
 	// redirect_uris: must be an array of strings, not a JSON string
 	// contacts[1]: must be a string, not a JSON number
 	// <nil> Example 2 "Exemple"
+}
+
+// A portal that lists clients by name and registers web applications only
+// says so once, in the options.
+func ExampleMetadataOptions() {
+	opts := oauthclient.MetadataOptions{
+		Redirects:         &oauthclient.RedirectPolicy{HTTPSOnly: true},
+		RequireClientName: true,
+	}
+	_, err := oauthclient.ValidateMetadata(oauthclient.Metadata{
+		RedirectURIs: []string{"http://127.0.0.1/cb"},
+	}, opts)
+	for _, e := range oauthclient.Errors(err) {
+		fmt.Println(e.Field+":", e.Reason)
+	}
+	// Output:
+	// redirect_uris[0]: must use https
+	// client_name: is required
 }

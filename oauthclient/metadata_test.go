@@ -84,7 +84,7 @@ func TestMetadataUnmarshalKnownAndExtra(t *testing.T) {
 		"x_nested":               json.RawMessage(`{"a":[1,2,{"b":"\u003ctag\u003e"}],"c":null}`),
 	}, m.Extra)
 
-	_, err := ValidateMetadata(m, nil)
+	_, err := ValidateMetadata(m, MetadataOptions{})
 	require.NoError(t, err)
 }
 
@@ -307,11 +307,11 @@ func TestValidateMetadataDefaultsAndNormalisation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ValidateMetadata(tt.in, nil)
+			got, err := ValidateMetadata(tt.in, MetadataOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 
-			again, err := ValidateMetadata(got, nil)
+			again, err := ValidateMetadata(got, MetadataOptions{})
 			require.NoError(t, err, "a normalised copy validates")
 			assert.Equal(t, got, again, "validation is idempotent")
 		})
@@ -515,7 +515,7 @@ func TestValidateMetadataErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := ValidateMetadata(tt.in, nil)
+			got, err := ValidateMetadata(tt.in, MetadataOptions{})
 			requireProblems(t, err, tt.want)
 			assert.Equal(t, Metadata{}, got, "no metadata on error")
 			if len(tt.want) == 1 {
@@ -538,7 +538,7 @@ func metaExtra(n, size int) map[string]json.RawMessage {
 
 func TestValidateMetadataRedirectErrorKeepsReasonAndSentinel(t *testing.T) {
 	t.Parallel()
-	_, err := ValidateMetadata(Metadata{RedirectURIs: []string{"https://app.example/cb#frag"}}, nil)
+	_, err := ValidateMetadata(Metadata{RedirectURIs: []string{"https://app.example/cb#frag"}}, MetadataOptions{})
 	var e *Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "redirect_uris[0]", e.Field)
@@ -560,7 +560,7 @@ func TestValidateMetadataCopies(t *testing.T) {
 		Contacts:      []string{"a@x.example"},
 		Extra:         map[string]json.RawMessage{"x": json.RawMessage(`[1]`)},
 	}
-	out, err := ValidateMetadata(in, nil)
+	out, err := ValidateMetadata(in, MetadataOptions{})
 	require.NoError(t, err)
 	out.RedirectURIs[0] = "changed"
 	out.GrantTypes[0] = "changed"
@@ -627,7 +627,7 @@ func FuzzMetadataJSON(f *testing.F) {
 			require.NotEmpty(t, Errors(err), "a decoding error is an *Error: %v", err)
 			return
 		}
-		normal, verr := ValidateMetadata(m1, nil)
+		normal, verr := ValidateMetadata(m1, MetadataOptions{})
 		if verr != nil {
 			require.NotEmpty(t, Errors(verr), "a validation error is made of *Error: %v", verr)
 		}
@@ -642,7 +642,7 @@ func FuzzMetadataJSON(f *testing.F) {
 		require.Equal(t, string(b1), string(b2))
 
 		if verr == nil {
-			again, err := ValidateMetadata(normal, nil)
+			again, err := ValidateMetadata(normal, MetadataOptions{})
 			require.NoError(t, err, "the normalised copy validates")
 			require.Equal(t, normal, again, "validation is idempotent")
 			b3, err := json.Marshal(normal)
@@ -659,10 +659,10 @@ func FuzzMetadataJSON(f *testing.F) {
 func TestMetadataTextCountsCharacters(t *testing.T) {
 	t.Parallel()
 	name := strings.Repeat("決", 84)
-	_, err := ValidateMetadata(Metadata{ClientName: name, GrantTypes: []GrantType{GrantClientCredentials}}, nil)
+	_, err := ValidateMetadata(Metadata{ClientName: name, GrantTypes: []GrantType{GrantClientCredentials}}, MetadataOptions{})
 	require.NoError(t, err)
 
-	_, err = ValidateMetadata(Metadata{ClientName: strings.Repeat("決", 201), GrantTypes: []GrantType{GrantClientCredentials}}, nil)
+	_, err = ValidateMetadata(Metadata{ClientName: strings.Repeat("決", 201), GrantTypes: []GrantType{GrantClientCredentials}}, MetadataOptions{})
 	errs := Errors(err)
 	require.Len(t, errs, 1)
 	assert.Equal(t, "client_name", errs[0].Field)

@@ -154,16 +154,11 @@ func splitLoopback(s string, localhost bool) (host, rest string, ok bool) {
 			return "", "", false
 		}
 		host, port = authority[:i+1], authority[i+1:]
-		if host != "[::1]" {
-			return "", "", false
-		}
-	} else {
-		if i := strings.IndexByte(authority, ':'); i >= 0 {
-			host, port = authority[:i], authority[i:]
-		}
-		if !isLoopbackIPv4(host) && !(localhost && host == "localhost") {
-			return "", "", false
-		}
+	} else if i := strings.IndexByte(authority, ':'); i >= 0 {
+		host, port = authority[:i], authority[i:]
+	}
+	if !isLoopbackIP(host) && !(localhost && host == "localhost") {
+		return "", "", false
 	}
 	if port != "" && (port[0] != ':' || !validPort(port[1:])) {
 		return "", "", false
@@ -182,41 +177,6 @@ func authorityEnd(s string) int {
 		}
 	}
 	return len(s)
-}
-
-// isLoopbackIPv4 reports whether s is a dotted-decimal IPv4 address in
-// 127.0.0.0/8 with no leading zeros.
-func isLoopbackIPv4(s string) bool {
-	if !strings.HasPrefix(s, "127.") {
-		return false
-	}
-	return isDottedQuad(s)
-}
-
-// isDottedQuad reports whether s is four decimal numbers 0-255 joined by dots,
-// with no leading zeros.
-func isDottedQuad(s string) bool {
-	for part := 0; part < 4; part++ {
-		if part > 0 {
-			if s == "" || s[0] != '.' {
-				return false
-			}
-			s = s[1:]
-		}
-		n, digits := 0, 0
-		for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
-			n = n*10 + int(s[digits]-'0')
-			digits++
-			if digits > 3 {
-				return false
-			}
-		}
-		if digits == 0 || n > 255 || (digits > 1 && s[0] == '0') {
-			return false
-		}
-		s = s[digits:]
-	}
-	return s == ""
 }
 
 // validPort reports whether s is a decimal number from 1 to 65535 without a
@@ -339,7 +299,7 @@ func (p RedirectPolicy) check(raw string) string {
 	case p.HTTPSOnly:
 		return reasonHTTPSOnly
 	case scheme == "http":
-		if !isLoopbackHost(authority) {
+		if !isLoopbackAuthority(authority) {
 			return reasonNeedHTTPS
 		}
 		return ""
@@ -507,14 +467,16 @@ func checkPath(path string) string {
 	return ""
 }
 
-// isLoopbackHost reports whether an http URI's authority names a loopback
-// host that may receive a redirect over plain http: a dotted-decimal
-// 127.0.0.0/8 literal, [::1] exactly as written, or the name localhost in any
-// case. The authority has passed checkAuthority.
-func isLoopbackHost(authority string) bool {
+// isLoopbackAuthority reports whether an http URI's authority, which has
+// passed checkAuthority, names a loopback host (see isLoopbackHost).
+func isLoopbackAuthority(authority string) bool {
+	host := authority
 	if strings.HasPrefix(authority, "[") {
-		return strings.HasPrefix(authority, "[::1]")
+		if i := strings.IndexByte(authority, ']'); i >= 0 {
+			host = authority[:i+1]
+		}
+	} else {
+		host, _, _ = strings.Cut(authority, ":")
 	}
-	host, _, _ := strings.Cut(authority, ":")
-	return isLoopbackIPv4(host) || strings.EqualFold(host, "localhost")
+	return isLoopbackHost(host)
 }

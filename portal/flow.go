@@ -275,28 +275,15 @@ func qualifies(p *catalogue.Policy, chosen []EligibleEntry) bool {
 // validateMetadata validates and normalises md with oauthclient, requires a
 // client name, and checks the requested scopes against the policy's.
 func (s *Service) validateMetadata(md oauthclient.Metadata, policy *catalogue.Policy) (oauthclient.Metadata, error) {
-	out, err := oauthclient.ValidateMetadata(md, s.redirects)
-	var errs []error
+	out, err := oauthclient.ValidateMetadata(md, oauthclient.MetadataOptions{Redirects: s.redirects, RequireClientName: true})
 	if err != nil {
-		errs = append(errs, err)
+		return oauthclient.Metadata{}, err
 	}
-	if strings.TrimSpace(md.ClientName) == "" && !hasFieldError(err, "client_name") {
-		errs = append(errs, oauthclient.NewError(oauthclient.CodeInvalidClientMetadata, "client_name", "is required"))
-	}
-	if err == nil {
-		if bad := policy.UngrantedScope(out.Scope); bad != "" {
-			errs = append(errs, oauthclient.NewError(oauthclient.CodeInvalidClientMetadata, "scope",
-				"scope "+strconv.Quote(bad)+" is not granted by the chosen policy"))
-		}
-	}
-	if len(errs) > 0 {
-		return oauthclient.Metadata{}, errors.Join(errs...)
+	if bad := policy.UngrantedScope(out.Scope); bad != "" {
+		return oauthclient.Metadata{}, oauthclient.NewError(oauthclient.CodeInvalidClientMetadata, "scope",
+			"scope "+strconv.Quote(bad)+" is not granted by the chosen policy")
 	}
 	return out, nil
-}
-
-func hasFieldError(err error, field string) bool {
-	return slices.ContainsFunc(oauthclient.Errors(err), func(e *oauthclient.Error) bool { return e.Field == field })
 }
 
 func checkDescription(d string) error {
