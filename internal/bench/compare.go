@@ -19,12 +19,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/portaloauth/portaloauth/internal/loadgen"
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/postgres"
@@ -86,10 +88,12 @@ func (r CompareRow) Failures() int64 {
 }
 
 // CommitRow is token issuance on PostgreSQL with some concurrent clients,
-// each token committed on its own or grouped.
+// each token committed on its own or grouped: token requests over loopback
+// HTTP, or CreateToken calls on the store.
 type CommitRow struct {
 	Workers int
 	Grouped bool
+	Store   bool // CreateToken calls rather than token requests
 	Rounds  []loadgen.Result
 }
 
@@ -98,11 +102,55 @@ func (r CommitRow) Median() loadgen.Result {
 	return CompareRow{Rounds: r.Rounds}.Median()
 }
 
-// loadCase is one thing the comparison sends requests to.
+// loadCase is one thing the comparison sends requests to, or calls.
 type loadCase struct {
 	workers int
 	req     func(ctx context.Context) (*http.Request, error)
-	round   func(loadgen.Result) // records a round's result
+	call    func(ctx context.Context) error // instead of req: a call in process
+	round   func(loadgen.Result)            // records a round's result
+}
+
+// runCalls makes calls from workers goroutines for d and measures them as
+// loadgen.Run measures requests.
+func runCalls(ctx context.Context, workers int, d time.Duration, call func(context.Context) error) (loadgen.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var mu sync.Mutex
+	var lat []time.Duration
+	var failed atomic.Int64
+	var firstErr error
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var mine []time.Duration
+			for ctx.Err() == nil {
+				t := time.Now()
+				if err := call(ctx); err != nil {
+					if ctx.Err() == nil {
+						failed.Add(1)
+						mu.Lock()
+						firstErr = cmp.Or(firstErr, err)
+						mu.Unlock()
+					}
+					continue
+				}
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res := loadgen.Result{Requests: int64(len(lat)), Failures: failed.Load(), Elapsed: time.Since(start), Workers: workers}
+	if n := len(lat); n > 0 {
+		slices.Sort(lat)
+		res.P50, res.P99 = lat[n/2], lat[n*99/100]
+	} else {
+		return res, errors.Join(errors.New("bench: no call succeeded"), firstErr)
+	}
+	return res, nil
 }
 
 // runCompare measures the ceiling, the peer and portaloauth in memory and
@@ -216,12 +264,27 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 				}, req: func(ctx context.Context) (*http.Request, error) { return s.Request(ctx, EndpointToken, s.url) }})
 			}
 		}
+		for _, w := range []int{8, 64} {
+			for _, s := range []*pgServer{single, grouped} {
+				i := len(r.Commit)
+				r.Commit = append(r.Commit, CommitRow{Workers: w, Grouped: s == grouped, Store: true})
+				cases = append(cases, loadCase{workers: w, round: func(res loadgen.Result) {
+					r.Commit[i].Rounds = append(r.Commit[i].Rounds, res)
+				}, call: s.createToken})
+			}
+		}
 	}
 
 	for round := range rounds {
 		logf("side by side, round %d of %d: %d cases of %v", round+1, rounds, len(cases), d)
 		for _, c := range cases {
-			res, err := loadgen.Run(ctx, loadgen.Config{Workers: c.workers, Duration: d, NewRequest: c.req})
+			var res loadgen.Result
+			var err error
+			if c.call != nil {
+				res, err = runCalls(ctx, c.workers, d, c.call)
+			} else {
+				res, err = loadgen.Run(ctx, loadgen.Config{Workers: c.workers, Duration: d, NewRequest: c.req})
+			}
 			if err != nil {
 				return fmt.Errorf("bench: side by side: %w", err)
 			}
@@ -333,6 +396,15 @@ func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, cac
 		return nil, err
 	}
 	return p, nil
+}
+
+// createToken stores a new access token of the fixture's client.
+func (p *pgServer) createToken(ctx context.Context) error {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	now := time.Now()
+	return p.store.CreateToken(ctx, &oauthclient.Token{Hash: hex.EncodeToString(b), Kind: oauthclient.KindAccessToken,
+		ClientID: p.ClientID, PolicyID: "gold", Scope: "read", IssuedAt: now, ExpiresAt: now.Add(time.Hour)})
 }
 
 func (p *pgServer) close() {

@@ -2,10 +2,12 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -134,4 +136,23 @@ func TestCompareRowMedian(t *testing.T) {
 	row := CompareRow{Rounds: []loadgen.Result{rate(30), rate(10), rate(20)}}
 	assert.EqualValues(t, 20, row.Median().Requests)
 	assert.Zero(t, CompareRow{}.Median().Requests)
+}
+
+func TestRunCalls(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int64
+	res, err := runCalls(t.Context(), 4, 50*time.Millisecond, func(context.Context) error {
+		if n.Add(1)%10 == 0 {
+			return errors.New("every tenth call fails")
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Positive(t, res.Requests)
+	assert.Positive(t, res.Failures)
+	assert.Equal(t, 4, res.Workers)
+	assert.LessOrEqual(t, res.P50, res.P99)
+
+	_, err = runCalls(t.Context(), 2, 10*time.Millisecond, func(context.Context) error { return errors.New("down") })
+	require.ErrorContains(t, err, "down")
 }

@@ -43,9 +43,9 @@ func (r *Report) ofPeer(row CompareRow) (float64, bool) {
 }
 
 // commitRow returns the token issuance row on PostgreSQL.
-func (r *Report) commitRow(workers int, grouped bool) (CommitRow, bool) {
+func (r *Report) commitRow(workers int, grouped, store bool) (CommitRow, bool) {
 	for _, row := range r.Commit {
-		if row.Workers == workers && row.Grouped == grouped {
+		if row.Workers == workers && row.Grouped == grouped && row.Store == store {
 			return row, true
 		}
 	}
@@ -82,11 +82,11 @@ func (r *Report) compareTargets() []Target {
 		t.Got, t.Met = strconv.FormatInt(r.Handlers[0].AllocsPerOp, 10), r.Handlers[0].AllocsPerOp <= TargetTokenAllocs
 	}
 	out = append(out, t)
-	for _, w := range []int{8, 64} {
-		t := Target{Name: fmt.Sprintf("tokens/s on PostgreSQL, %d clients, grouped commits vs a commit per token", w),
+	for _, c := range commitCases {
+		t := Target{Name: fmt.Sprintf("%s on PostgreSQL, %d clients, grouped commits vs a commit per token", c.what(), c.workers),
 			Want: "≥ " + ratio(TargetGroupedCommits), Got: "not measured"}
-		single, ok1 := r.commitRow(w, false)
-		grouped, ok2 := r.commitRow(w, true)
+		single, ok1 := r.commitRow(c.workers, false, c.store)
+		grouped, ok2 := r.commitRow(c.workers, true, c.store)
 		if ok1 && ok2 && single.Median().PerSecond() > 0 {
 			x := grouped.Median().PerSecond() / single.Median().PerSecond()
 			t.Got = fmt.Sprintf("%s (%s/s → %s/s)", ratio(x), count(single.Median().PerSecond()), count(grouped.Median().PerSecond()))
@@ -131,19 +131,20 @@ func (r *Report) writeCompare(b *strings.Builder) {
 	}
 	if len(r.Commit) > 0 {
 		fmt.Fprintf(b, "\n#### Token issuance on PostgreSQL: a commit per token vs grouped commits (%d pooled connections, synchronous_commit as the server has it)\n\n", postgresConns)
-		b.WriteString("| clients | a commit per token | p50 / p99 | grouped commits | p50 / p99 | grouped is faster by |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n")
-		for _, w := range []int{8, 64} {
-			single, ok1 := r.commitRow(w, false)
-			grouped, ok2 := r.commitRow(w, true)
+		b.WriteString("| issued by | clients | a commit per token | p50 / p99 | grouped commits | p50 / p99 | grouped is faster by |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, c := range commitCases {
+			single, ok1 := r.commitRow(c.workers, false, c.store)
+			grouped, ok2 := r.commitRow(c.workers, true, c.store)
 			if !ok1 || !ok2 {
 				continue
 			}
+			w := c.workers
 			s, g := single.Median(), grouped.Median()
 			x := "–"
 			if s.PerSecond() > 0 {
 				x = ratio(g.PerSecond() / s.PerSecond())
 			}
-			fmt.Fprintf(b, "| %d | %s/s | %s / %s | %s/s | %s / %s | %s |\n", w, count(s.PerSecond()), latency(s.P50), latency(s.P99),
+			fmt.Fprintf(b, "| %s | %d | %s/s | %s / %s | %s/s | %s / %s | %s |\n", c.label(), w, count(s.PerSecond()), latency(s.P50), latency(s.P99),
 				count(g.PerSecond()), latency(g.P50), latency(g.P99), x)
 		}
 	}
@@ -165,14 +166,36 @@ func (r *Report) writeCompareSummary(b *strings.Builder) {
 		fmt.Fprintf(b, "| %s, side by side | %s/s | %s | %s |\n", row.Label, count(row.Median().PerSecond()),
 			strings.Join(vs, "; "), strings.Join(ratios, "; "))
 	}
-	for _, w := range []int{8, 64} {
-		single, ok1 := r.commitRow(w, false)
-		grouped, ok2 := r.commitRow(w, true)
+	for _, c := range commitCases {
+		single, ok1 := r.commitRow(c.workers, false, c.store)
+		grouped, ok2 := r.commitRow(c.workers, true, c.store)
 		if ok1 && ok2 && single.Median().PerSecond() > 0 {
-			fmt.Fprintf(b, "| tokens on PostgreSQL, %d clients, grouped commits (p99) | %s/s (%s) | a commit per token: %s/s (%s) | %s |\n",
-				w, count(grouped.Median().PerSecond()), latency(grouped.Median().P99),
+			fmt.Fprintf(b, "| %s on PostgreSQL, %d clients, grouped commits (p99) | %s/s (%s) | a commit per token: %s/s (%s) | %s |\n",
+				c.what(), c.workers, count(grouped.Median().PerSecond()), latency(grouped.Median().P99),
 				count(single.Median().PerSecond()), latency(single.Median().P99),
 				ratio(grouped.Median().PerSecond()/single.Median().PerSecond()))
 		}
 	}
+}
+
+// commitCases are the rows of the PostgreSQL token issuance table.
+var commitCases = []commitCase{{8, false}, {64, false}, {8, true}, {64, true}}
+
+type commitCase struct {
+	workers int
+	store   bool
+}
+
+func (c commitCase) label() string {
+	if c.store {
+		return "`Store.CreateToken`"
+	}
+	return "token endpoint, loopback HTTP"
+}
+
+func (c commitCase) what() string {
+	if c.store {
+		return "CreateToken calls/s"
+	}
+	return "token requests/s"
 }

@@ -69,8 +69,9 @@
 //
 // Concurrent [Store.CreateToken] calls share transactions: a call that
 // finds Config.TokenCommits transactions writing tokens already in flight
-// queues, and the next transaction writes every queued token (up to
-// Config.TokenBatch) in one implicit transaction, one round trip and one
+// (by default, as many as the pool has connections) queues, and the next
+// transaction to get a connection writes every queued token (up to
+// Config.TokenBatch) in one INSERT statement: one round trip and one
 // commit. There is no timer: under light load each token commits alone, as
 // it would without grouping, and under heavy load one commit, and one WAL
 // flush, carries many tokens. No call returns before the commit holding

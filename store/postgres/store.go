@@ -32,8 +32,7 @@ type Config struct {
 	// DefaultTokenBatch. 1 writes every token in a transaction of its own.
 	TokenBatch int
 	// TokenCommits is how many transactions writing tokens may be in
-	// flight at once; zero: half the pool's connections (at least one),
-	// leaving the others to reads.
+	// flight at once; zero: as many as the pool has connections.
 	TokenCommits int
 }
 
@@ -91,7 +90,7 @@ func NewFromPoolWithConfig(pool *pgxpool.Pool, c Config) *Store {
 		batch = DefaultTokenBatch
 	}
 	if commits <= 0 {
-		commits = max(1, int(pool.Config().MaxConns)/2)
+		commits = max(1, int(pool.Config().MaxConns))
 	}
 	if batch > 1 {
 		s.tokens = newTokenBatcher(s, batch, commits)

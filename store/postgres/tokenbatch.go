@@ -2,12 +2,13 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
@@ -26,9 +27,12 @@ const (
 // one transaction each, so that many tokens share one commit (and one
 // WAL flush) instead of paying one each.
 //
-// It waits for nothing: a call that finds fewer than max commits in flight
-// starts one at once with whatever has queued; calls arriving while all
-// commits are in flight queue up and go together in the next one. Under
+// It waits for nothing but a connection: a call that finds fewer than
+// commits transactions in flight starts one, takes a connection from the
+// pool, and then writes every call that has queued by then; calls arriving
+// while all are in flight queue up and go together in the next one. With
+// commits as large as the pool, a call never waits for a slot while a
+// connection is free. Under
 // light load a token is written alone, as without batching; under heavy
 // load a commit carries up to max tokens. No call returns success before
 // the commit holding its token has succeeded.
@@ -45,9 +49,17 @@ type tokenBatcher struct {
 // tokenWrite is one CreateToken call waiting for its commit.
 type tokenWrite struct {
 	ctx  context.Context
-	args []any      // the insert's arguments, taken when the call was made
-	done chan error // receives the outcome once, buffered
+	t    *oauthclient.Token // a copy, taken when the call was made
+	code *string            // t.Code as JSON, nil for none
+	done chan error         // receives the outcome once, buffered
 }
+
+// sqlInsertTokens inserts many tokens in one statement: one array per
+// column, the authorization codes as JSON text.
+const sqlInsertTokens = `INSERT INTO tokens (` + tokenColumns + `)
+SELECT h, k, c, g, s, p, sc, i, e, u, cd::jsonb FROM unnest(
+	$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+	$8::timestamptz[], $9::timestamptz[], $10::boolean[], $11::text[]) AS t(h, k, c, g, s, p, sc, i, e, u, cd)`
 
 func newTokenBatcher(s *Store, max, commits int) *tokenBatcher {
 	return &tokenBatcher{s: s, max: max, commits: commits}
@@ -59,17 +71,28 @@ func (b *tokenBatcher) create(ctx context.Context, t *oauthclient.Token) error {
 	if err := ctx.Err(); err != nil {
 		return wrapErr(ctx, "create token", err)
 	}
-	w := &tokenWrite{ctx: ctx, args: tokenArgs(t.Clone()), done: make(chan error, 1)}
+	w := &tokenWrite{ctx: ctx, t: t.Clone(), done: make(chan error, 1)}
+	if t.Code != nil {
+		js, err := json.Marshal(t.Code)
+		if err != nil {
+			return wrapErr(ctx, "create token", err)
+		}
+		code := string(js)
+		w.code = &code
+	}
 	b.mu.Lock()
 	b.queue = append(b.queue, w)
-	var batch []*tokenWrite
-	if b.inFlight < b.commits {
+	lead := b.inFlight < b.commits
+	if lead {
 		b.inFlight++
-		batch = b.take()
 	}
 	b.mu.Unlock()
-	if batch != nil {
-		go b.flush(batch)
+	if lead {
+		// This call commits what has queued by the time it has a
+		// connection, its own token included unless another commit took
+		// it, then hands what queued meanwhile to a goroutine.
+		b.commit()
+		b.next()
 	}
 	select {
 	case err := <-w.done:
@@ -97,39 +120,58 @@ func (b *tokenBatcher) take() []*tokenWrite {
 	return batch
 }
 
-// flush commits batch, then every batch that queued meanwhile, until the
-// queue is empty.
-func (b *tokenBatcher) flush(batch []*tokenWrite) {
-	for {
-		if len(batch) > 0 {
-			b.write(batch)
+// commit takes a connection, then every queued call (up to max), and
+// writes their tokens.
+func (b *tokenBatcher) commit() {
+	ctx, cancel := context.WithTimeout(context.Background(), tokenFlushTimeout)
+	defer cancel()
+	conn, err := b.s.pool.Acquire(ctx)
+	b.mu.Lock()
+	batch := b.take()
+	b.mu.Unlock()
+	if err != nil {
+		err = wrapErr(ctx, "create token", err)
+		for _, w := range batch {
+			w.done <- err
 		}
-		b.mu.Lock()
-		if len(b.queue) == 0 {
-			b.inFlight--
-			b.mu.Unlock()
-			return
-		}
-		batch = b.take()
-		b.mu.Unlock()
+		return
 	}
+	defer conn.Release()
+	b.write(ctx, conn, batch)
 }
 
-// write inserts the batch in one implicit transaction (one round trip,
-// one commit) and tells each caller the outcome. If a token breaks a
+// next ends a commit: if calls queued meanwhile, a goroutine commits
+// them, and every batch that queues behind them, until the queue is
+// empty; else the commit's slot is free.
+func (b *tokenBatcher) next() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.queue) == 0 {
+		b.inFlight--
+		return
+	}
+	go func() {
+		b.commit()
+		b.next()
+	}()
+}
+
+// write inserts the batch in one statement (one round trip, one commit) and tells each caller the outcome. If a token breaks a
 // constraint (a duplicate hash, an unknown client), nothing of the batch
 // was written: each token is then inserted on its own, so that each caller
 // gets its own answer. Any other failure (a lost connection, a timeout)
 // fails every call of the batch: none is acknowledged, whether or not the
 // server committed before the failure.
-func (b *tokenBatcher) write(batch []*tokenWrite) {
-	ctx, cancel := context.WithTimeout(context.Background(), tokenFlushTimeout)
-	defer cancel()
-	var pb pgx.Batch
-	for _, w := range batch {
-		pb.Queue(sqlInsertToken, w.args...)
+func (b *tokenBatcher) write(ctx context.Context, conn *pgxpool.Conn, batch []*tokenWrite) {
+	var err error
+	switch len(batch) {
+	case 0:
+		return
+	case 1: // the plain insert costs the server less
+		_, err = conn.Exec(ctx, sqlInsertToken, tokenArgs(batch[0].t)...)
+	default:
+		_, err = conn.Exec(ctx, sqlInsertTokens, insertColumns(batch)...)
 	}
-	err := b.s.pool.SendBatch(ctx, &pb).Close()
 	if err == nil {
 		for _, w := range batch {
 			w.done <- nil
@@ -138,7 +180,7 @@ func (b *tokenBatcher) write(batch []*tokenWrite) {
 	}
 	if len(batch) > 1 && isConstraintViolation(err) {
 		for _, w := range batch {
-			_, err := b.s.pool.Exec(ctx, sqlInsertToken, w.args...)
+			_, err := conn.Exec(ctx, sqlInsertToken, tokenArgs(w.t)...)
 			w.done <- wrapErr(ctx, "create token", err)
 		}
 		return
@@ -155,6 +197,21 @@ func (b *tokenBatcher) write(batch []*tokenWrite) {
 func isConstraintViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && len(pgErr.Code) == 5 && pgErr.Code[:2] == "23"
+}
+
+// insertColumns are the arguments of sqlInsertTokens for batch.
+func insertColumns(batch []*tokenWrite) []any {
+	n := len(batch)
+	hash, kind, client, grant, subject, policy, scope := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	issued, expires, consumed, code := make([]time.Time, n), make([]time.Time, n), make([]bool, n), make([]*string, n)
+	for i, w := range batch {
+		t := w.t
+		hash[i], kind[i], client[i], grant[i], subject[i], policy[i], scope[i] =
+			t.Hash, string(t.Kind), t.ClientID, t.GrantID, t.Subject, t.PolicyID, t.Scope
+		issued[i], expires[i], consumed[i], code[i] = t.IssuedAt, t.ExpiresAt, t.Consumed, w.code
+	}
+	return []any{hash, kind, client, grant, subject, policy, scope, issued, expires, consumed, code}
 }
 
 // tokenArgs are the arguments of sqlInsertToken for t.

@@ -19,9 +19,9 @@ import (
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
-// batchGate holds the first batch of token inserts until want more calls
-// have queued behind it, so that the next batch carries all of them; it
-// records the size of every batch of token inserts.
+// batchGate holds the first insert of tokens until want more calls have
+// queued behind it, so that the next insert carries all of them; it
+// records how many tokens each insert carries.
 type batchGate struct {
 	s     *Store
 	want  int
@@ -31,17 +31,17 @@ type batchGate struct {
 	sizes []int
 }
 
-func (g *batchGate) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	return ctx
-}
-func (g *batchGate) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-func (g *batchGate) TraceBatchStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
-	if len(data.Batch.QueuedQueries) == 0 || data.Batch.QueuedQueries[0].SQL != sqlInsertToken {
+func (g *batchGate) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	size := 1
+	switch data.SQL {
+	case sqlInsertToken:
+	case sqlInsertTokens:
+		size = len(data.Args[0].([]string))
+	default:
 		return ctx
 	}
 	g.mu.Lock()
-	g.sizes = append(g.sizes, data.Batch.Len())
+	g.sizes = append(g.sizes, size)
 	g.mu.Unlock()
 	if g.held.CompareAndSwap(false, true) {
 		for deadline := time.Now().Add(cmp.Or(g.wait, 10*time.Second)); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
@@ -55,8 +55,8 @@ func (g *batchGate) TraceBatchStart(ctx context.Context, _ *pgx.Conn, data pgx.T
 	}
 	return ctx
 }
-func (g *batchGate) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (g *batchGate) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+func (g *batchGate) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 func (g *batchGate) batchSizes() []int {
 	g.mu.Lock()
@@ -130,7 +130,7 @@ func TestCreateTokenBatchErrorsAreEach(t *testing.T) {
 		testToken("ok-2", "c1", ""),
 	}
 	errs := createConcurrently(t.Context(), s, tokens)
-	assert.Equal(t, []int{1, 1, 4}, g.batchSizes())
+	assert.Equal(t, []int{1, 1, 4, 1, 1, 1, 1}, g.batchSizes(), "the batch of four fails, then each of its tokens is written alone")
 	require.NoError(t, errs[0])
 	require.NoError(t, errs[1])
 	require.ErrorIs(t, errs[2], oauthclient.ErrDuplicate)
