@@ -187,7 +187,7 @@ func ProblemOf(err error) Problem {
 		errors.As(err, &tooBig)
 		p.Description = "the request body is larger than " + strconv.FormatInt(tooBig.Limit, 10) + " bytes"
 	default:
-		p.Description = errorText(describe(err, k))
+		p.Description = ErrorText(describe(err, k))
 	}
 	return p
 }

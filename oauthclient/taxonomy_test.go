@@ -175,7 +175,7 @@ func TestProblemDescription(t *testing.T) {
 
 func TestErrorText(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "a?b?c?d?", errorText("a\"b\\c\nd\u00e9"))
+	assert.Equal(t, "a?b?c?d?", ErrorText("a\"b\\c\nd\u00e9"))
 }
 
 func TestWriteError(t *testing.T) {

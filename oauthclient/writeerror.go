@@ -44,7 +44,7 @@ func (ew ErrorWriter) WriteProblem(w http.ResponseWriter, r *http.Request, p Pro
 	if p.Status >= http.StatusInternalServerError {
 		ew.log(r, err)
 	}
-	description := errorText(p.Description)
+	description := ErrorText(p.Description)
 	h := w.Header()
 	switch p.Code {
 	case CodeInvalidClient:
@@ -58,7 +58,7 @@ func (ew ErrorWriter) WriteProblem(w http.ResponseWriter, r *http.Request, p Pro
 	}
 	body := make([]byte, 0, 64+len(description))
 	body = append(body, `{"error":"`...)
-	body = append(body, errorText(string(p.Code))...)
+	body = append(body, ErrorText(string(p.Code))...)
 	if description != "" {
 		body = append(body, `","error_description":"`...)
 		body = append(body, description...)
@@ -76,7 +76,7 @@ func (ew ErrorWriter) WriteProblem(w http.ResponseWriter, r *http.Request, p Pro
 // first, when one is set, then params.
 func (ew ErrorWriter) challenge(scheme string, params ...string) string {
 	if ew.Realm != "" {
-		params = append([]string{`realm="` + errorText(ew.Realm) + `"`}, params...)
+		params = append([]string{`realm="` + ErrorText(ew.Realm) + `"`}, params...)
 	}
 	return scheme + " " + strings.Join(params, ", ")
 }
@@ -100,11 +100,11 @@ func (ew ErrorWriter) log(r *http.Request, err error) {
 	log.ErrorContext(ctx, msg, attrs...)
 }
 
-// errorText keeps only the characters RFC 6749 §5.2 allows in error and
+// ErrorText keeps only the characters RFC 6749 §5.2 allows in error and
 // error_description (%x20-21 / %x23-5B / %x5D-7E), replacing the others
 // with '?'. The result is safe inside a JSON string and a quoted-string
-// header parameter.
-func errorText(s string) string {
+// header parameter (a realm, say).
+func ErrorText(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
 			return '?'

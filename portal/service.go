@@ -1,9 +1,7 @@
 package portal
 
 import (
-	"crypto/rand"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
@@ -77,7 +75,7 @@ func New(cfg Config) (*Service, error) {
 		hasher:         cfg.Hasher,
 		redirects:      cfg.Redirects,
 		now:            cfg.Now,
-		rand:           rand.Reader,
+		rand:           oauthclient.LockedReader(cfg.Rand),
 		maxSecrets:     cfg.MaxSecrets,
 		observer:       cfg.Observer,
 	}
@@ -87,24 +85,8 @@ func New(cfg Config) (*Service, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if cfg.Rand != nil {
-		s.rand = &lockedReader{r: cfg.Rand}
-	}
 	if s.maxSecrets == 0 {
 		s.maxSecrets = DefaultMaxSecrets
 	}
 	return s, nil
-}
-
-// lockedReader serialises reads from a reader that may not be safe for
-// concurrent use.
-type lockedReader struct {
-	mu sync.Mutex
-	r  io.Reader
-}
-
-func (l *lockedReader) Read(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.r.Read(p)
 }

@@ -28,3 +28,7 @@ func (s *Service) Clock() func() time.Time { return s.now }
 
 // Rand returns the Service's random source, safe for concurrent use.
 func (s *Service) Rand() io.Reader { return s.rand }
+
+// CatalogueReader returns the store the Service reads the catalogue from:
+// APIs, policies and entries.
+func (s *Service) CatalogueReader() CatalogueReader { return s.catalogue }

@@ -65,7 +65,7 @@ func BenchmarkIntrospect(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		info, err := f.server.Introspect(ctx, f.conf.ID, tok.AccessToken)
+		info, err := f.server.IntrospectToken(ctx, f.conf.ID, tok.AccessToken)
 		if err != nil || !info.Active {
 			b.Fatal(info, err)
 		}

@@ -423,7 +423,7 @@ func TestDeletedClientTokensDie(t *testing.T) {
 
 	require.NoError(t, f.portal.DeleteClient(ctx, f.alice.ID, f.conf.ID))
 	for _, tok := range []string{cc.AccessToken, code.AccessToken, code.RefreshToken} {
-		info, err := f.server.Introspect(ctx, f.conf.ID, tok)
+		info, err := f.server.IntrospectToken(ctx, f.conf.ID, tok)
 		require.NoError(t, err)
 		assert.False(t, info.Active)
 	}

@@ -107,7 +107,7 @@ func (f *fixture) faultyServer(t *testing.T, st *faultyStore, log *bytes.Buffer)
 	svc, err := portal.New(portal.Config{Store: st, Now: f.clock.Now})
 	require.NoError(t, err)
 	srv, err := authserver.New(authserver.Config{
-		Store: st, Portal: svc, Issuer: f.issuer, Now: f.clock.Now, Users: sessions{}, ConsentKey: consentKey,
+		Portal: svc, Issuer: f.issuer, Users: sessions{}, ConsentKey: consentKey,
 		Logger: slog.New(slog.NewTextHandler(log, nil)),
 	})
 	require.NoError(t, err)

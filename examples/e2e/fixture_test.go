@@ -20,10 +20,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/catalogue"
-	"github.com/portaloauth/portaloauth/examples/gateway/middleware"
 	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	lib "github.com/portaloauth/portaloauth/portal/authserver"
 	"github.com/portaloauth/portaloauth/portal/registration"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
@@ -151,7 +151,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 	require.NoError(t, err)
 
 	f.server, err = authserver.New(authserver.Config{
-		Store: f.store, Portal: f.portal, Issuer: f.issuer, Now: f.clock.Now, Users: sessions{},
+		Portal: f.portal, Issuer: f.issuer, Users: sessions{},
 		Logger: slog.New(slog.DiscardHandler), MaxBodyBytes: 4 << 10, ConsentKey: consentKey,
 	})
 	require.NoError(t, err)
@@ -184,10 +184,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 	f.server.Register(mux)
 	mux.HandleFunc("GET /login", login)
 	for _, api := range []string{apiPayments, apiReports} {
-		protect := middleware.New(middleware.Config{
-			Tokens: f.store, Catalogue: f.store, APIID: api, Now: f.clock.Now, Logger: slog.New(slog.DiscardHandler),
-		})
-		mux.Handle("/api/"+api+"/", protect(http.HandlerFunc(upstream)))
+		mux.Handle("/api/"+api+"/", f.server.RequireToken(http.HandlerFunc(upstream), api))
 	}
 	f.handler = mux
 	if f.srv != nil {
@@ -200,7 +197,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 
 // upstream is the API behind the gateway: it names the caller.
 func upstream(w http.ResponseWriter, r *http.Request) {
-	tok, _ := middleware.TokenFromContext(r.Context())
+	tok, _ := lib.TokenFromContext(r.Context())
 	_, _ = io.WriteString(w, "upstream: "+r.URL.Path+" for "+tok.ClientID)
 }
 

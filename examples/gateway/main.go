@@ -41,10 +41,9 @@ import (
 	"time"
 
 	"github.com/portaloauth/portaloauth/catalogue"
-	"github.com/portaloauth/portaloauth/examples/gateway/middleware"
-	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/authserver"
 	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/memory"
 	"github.com/portaloauth/portaloauth/store/postgres"
@@ -125,15 +124,27 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	}
 	defer stopUpstream()
 
-	protect := middleware.New(middleware.Config{Tokens: st, Catalogue: st, APIID: o.apiID, Logger: log})
+	svc, err := portal.New(portal.Config{Store: st})
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	as, err := authserver.New(authserver.Config{Portal: svc, Issuer: base, Logger: log})
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/", protect(newProxy(target)))
+	mux.Handle("/", as.RequireToken(newProxy(target), o.apiID))
 	if demo {
-		creds, err := seedDemo(ctx, st, base, log, mux)
+		creds, err := seedDemo(ctx, svc)
 		if err != nil {
 			_ = ln.Close()
 			return err
 		}
+		mux.Handle(pathToken, as.TokenHandler())
+		mux.Handle(pathRevoke, as.RevocationHandler())
+		mux.Handle(pathIntrospect, as.IntrospectionHandler())
 		printDemo(out, base, creds)
 	}
 
@@ -233,7 +244,7 @@ func newProxy(target *url.URL) *httputil.ReverseProxy {
 		h.Del(headerClientID)
 		h.Del(headerSubject)
 		h.Del(headerScope)
-		if tok, ok := middleware.TokenFromContext(pr.In.Context()); ok {
+		if tok, ok := authserver.TokenFromContext(pr.In.Context()); ok {
 			h.Set(headerClientID, tok.ClientID)
 			if tok.Subject != "" {
 				h.Set(headerSubject, tok.Subject)
@@ -251,13 +262,15 @@ type demoCredentials struct {
 	secret   oauthclient.Plaintext
 }
 
-// seedDemo adds the demo catalogue, developer and client to st and mounts
-// the authorization server's endpoints on mux.
-func seedDemo(ctx context.Context, st portal.Store, issuer string, log *slog.Logger, mux *http.ServeMux) (demoCredentials, error) {
-	svc, err := portal.New(portal.Config{Store: st})
-	if err != nil {
-		return demoCredentials{}, err
-	}
+// Paths of the demo's authorization server endpoints.
+const (
+	pathToken      = "/oauth/token"
+	pathRevoke     = "/oauth/revoke"
+	pathIntrospect = "/oauth/introspect"
+)
+
+// seedDemo adds the demo catalogue, developer and client.
+func seedDemo(ctx context.Context, svc *portal.Service) (demoCredentials, error) {
 	steps := []func() error{
 		func() error {
 			return svc.AddAPI(ctx, &catalogue.API{ID: demoAPIID, Name: "Demo API", AuthMode: catalogue.AuthOAuth2, Active: true})
@@ -288,20 +301,8 @@ func seedDemo(ctx context.Context, st portal.Store, issuer string, log *slog.Log
 	if err != nil {
 		return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
 	}
-	as, err := authserver.New(authserver.Config{Store: st, Portal: svc, Issuer: issuer, Logger: log, Users: noUsers{}})
-	if err != nil {
-		return demoCredentials{}, err
-	}
-	as.Register(mux)
 	return demoCredentials{clientID: nc.Client.ID, secret: nc.Secret}, nil
 }
-
-// noUsers is the demo's UserSessions: nobody logs in at the gateway, so
-// its authorization endpoint cannot be used; the portal's can.
-type noUsers struct{}
-
-func (noUsers) CurrentUser(*http.Request) (string, bool) { return "", false }
-func (noUsers) LoginURL(string) string                   { return "/" }
 
 func printDemo(out io.Writer, base string, c demoCredentials) {
 	fmt.Fprintf(out, `demo client (in memory; it is gone when the gateway stops):
@@ -313,6 +314,6 @@ call the API with it:
   curl -i -H 'Authorization: Bearer ACCESS_TOKEN' %s/hello
 revoke it, and the next call is refused:
   curl -s -u '%s:%s' -d token=ACCESS_TOKEN %s%s
-`, c.clientID, c.secret.Reveal(), c.clientID, c.secret.Reveal(), base, authserver.PathToken,
-		base, c.clientID, c.secret.Reveal(), base, authserver.PathRevoke)
+`, c.clientID, c.secret.Reveal(), c.clientID, c.secret.Reveal(), base, pathToken,
+		base, c.clientID, c.secret.Reveal(), base, pathRevoke)
 }

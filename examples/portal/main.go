@@ -231,10 +231,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Auth, err = authserver.New(authserver.Config{
-		Store: cfg.Store, Portal: svc, Issuer: issuer, Hasher: hasher,
-		Now: cfg.Now, Rand: cfg.Rand, Logger: cfg.Logger, Users: a.Site,
-	})
+	a.Auth, err = authserver.New(authserver.Config{Portal: svc, Issuer: issuer, Logger: cfg.Logger, Users: a.Site})
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func TestScaleRecordsAreReproducible(t *testing.T) {
 	require.NoError(t, st.CreateToken(t.Context(), tok1))
 	srv, err := scaleAuthServer(st)
 	require.NoError(t, err)
-	info, err := srv.Introspect(t.Context(), c1.ID, v1)
+	info, err := srv.IntrospectToken(t.Context(), c1.ID, v1)
 	require.NoError(t, err)
 	assert.True(t, info.Active)
 }

@@ -12,8 +12,8 @@
 //   - Redirect URI matching ([oauthclient.MatchRedirectURI]) against a
 //     matcher that parses the requested URI and every registered one with
 //     net/url, over the same cases.
-//   - The token endpoint (client_credentials) and introspection of the
-//     example authorization server, and the example gateway middleware, over
+//   - The token endpoint (client_credentials), introspection and the bearer
+//     check of the portal/authserver library handlers, over
 //     loopback HTTP with keep-alive connections and several concurrent
 //     workers, for a fixed duration.
 //   - Scaling: authentication and introspection among 10^3, 10^5 and 10^6

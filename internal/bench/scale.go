@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/authserver"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
@@ -347,7 +347,7 @@ func NewTokenSet(ctx context.Context, n int) (*TokenSet, error) {
 }
 
 // Introspect returns a benchmark of token introspection
-// ([authserver.Server.Introspect]: hash, store look-up, checks, once the
+// ([authserver.Server.IntrospectToken]: hash, store look-up, checks, once the
 // client is authenticated) of the set's tokens picked by p, one per
 // iteration; if parallel, from GOMAXPROCS goroutines at once. It reports
 // HeapPerToken as B/token.
@@ -365,7 +365,7 @@ func (s *TokenSet) Introspect(p Pick, parallel bool) func(*testing.B) {
 			lookups[k] = lookup{clientID: s.clientIDs[i%scaleTokenClients], value: value}
 		}
 		loop(b, parallel, len(lookups), func(k int) error {
-			info, err := s.srv.Introspect(ctx, lookups[k].clientID, lookups[k].value)
+			info, err := s.srv.IntrospectToken(ctx, lookups[k].clientID, lookups[k].value)
 			if err == nil && !info.Active {
 				err = errors.New("bench: a stored token is not active")
 			}
@@ -383,6 +383,5 @@ func scaleAuthServer(st *memory.Store) (*authserver.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return authserver.New(authserver.Config{Store: st, Portal: svc, Issuer: "http://127.0.0.1", Users: sessions{},
-		Now: now, Logger: slog.New(slog.DiscardHandler)})
+	return authserver.New(authserver.Config{Portal: svc, Issuer: "http://127.0.0.1", Logger: slog.New(slog.DiscardHandler)})
 }

@@ -17,10 +17,9 @@ import (
 	"time"
 
 	"github.com/portaloauth/portaloauth/catalogue"
-	"github.com/portaloauth/portaloauth/examples/gateway/middleware"
-	"github.com/portaloauth/portaloauth/examples/portal/authserver"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/authserver"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
@@ -68,18 +67,20 @@ func (e Endpoint) Name() string {
 
 // Paths and request bodies of the fixture.
 const (
-	apiID       = "payments"
-	gatewayPath = "/api/payments/items"
-	tokenBody   = "grant_type=client_credentials&scope=read"
-	mediaForm   = "application/x-www-form-urlencoded"
+	pathToken      = "/oauth/token"
+	pathIntrospect = "/oauth/introspect"
+	apiID          = "payments"
+	gatewayPath    = "/api/payments/items"
+	tokenBody      = "grant_type=client_credentials&scope=read"
+	mediaForm      = "application/x-www-form-urlencoded"
 )
 
 // tokenPool is how many access tokens the fixture issues for the
 // introspection and gateway requests to use in turn.
 const tokenPool = 1024
 
-// Server is the example authorization server and the example gateway
-// middleware over one in-memory store, with a catalogue, a developer and
+// Server is the portal/authserver token and introspection handlers and its
+// bearer check over one store, with a catalogue, a developer and
 // one confidential client_credentials client. [NewServer] builds it;
 // [Server.Start] serves it on a 127.0.0.1 port.
 type Server struct {
@@ -100,15 +101,6 @@ type Server struct {
 
 	url     string // "http://127.0.0.1:port" once started
 	httpSrv *http.Server
-}
-
-// sessions is the authorization endpoint's UserSessions: nobody is logged
-// in; the benchmarks never ask for consent.
-type sessions struct{}
-
-func (sessions) CurrentUser(*http.Request) (string, bool) { return "", false }
-func (sessions) LoginURL(returnTo string) string {
-	return "/login?return_to=" + url.QueryEscape(returnTo)
 }
 
 // NewServer builds the fixture over a new in-memory store and issues
@@ -145,15 +137,14 @@ func NewServerOn(ctx context.Context, st portal.Store) (*Server, error) {
 		return nil, err
 	}
 	discard := slog.New(slog.DiscardHandler)
-	auth, err := authserver.New(authserver.Config{Store: st, Portal: svc, Issuer: "http://127.0.0.1",
-		Users: sessions{}, Logger: discard})
+	auth, err := authserver.New(authserver.Config{Portal: svc, Issuer: "http://127.0.0.1", Logger: discard})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	auth.Register(mux)
-	protect := middleware.New(middleware.Config{Tokens: st, Catalogue: st, APIID: apiID, Logger: discard})
-	mux.Handle("/api/"+apiID+"/", protect(http.HandlerFunc(upstream)))
+	mux.Handle(pathToken, auth.TokenHandler())
+	mux.Handle(pathIntrospect, auth.IntrospectionHandler())
+	mux.Handle("/api/"+apiID+"/", auth.RequireToken(http.HandlerFunc(upstream), apiID))
 
 	s := &Server{
 		Store: st, Auth: auth, Handler: mux, ClientID: nc.Client.ID,
@@ -221,9 +212,9 @@ func (s *Server) Request(ctx context.Context, e Endpoint, base string) (*http.Re
 	var err error
 	switch e {
 	case EndpointToken:
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+authserver.PathToken, strings.NewReader(tokenBody))
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+pathToken, strings.NewReader(tokenBody))
 	case EndpointIntrospect:
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+authserver.PathIntrospect,
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base+pathIntrospect,
 			strings.NewReader("token="+s.Token()))
 	case EndpointGateway:
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+gatewayPath, nil)

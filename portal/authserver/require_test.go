@@ -261,7 +261,7 @@ func TestCheckToken(t *testing.T) {
 	s.tokenErr = fail
 	_, err = srv.CheckToken(t.Context(), valid, "payments-api")
 	require.ErrorIs(t, err, fail)
-	assert.Empty(t, oauthclient.CodeOf(err), "a store failure carries no OAuth code")
+	assert.Empty(t, oauthclient.Errors(err), "a store failure is no OAuth error")
 }
 
 func BenchmarkMiddleware(b *testing.B) {

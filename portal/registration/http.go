@@ -150,14 +150,11 @@ func (r *Registrar) readRequest(w http.ResponseWriter, req *http.Request) (Reque
 // bearerToken returns the request's "Authorization: Bearer" token (RFC 6750
 // §2.1); anything else is invalid_token.
 func bearerToken(req *http.Request) (oauthclient.Plaintext, error) {
-	vals := req.Header.Values("Authorization")
-	if len(vals) == 1 {
-		scheme, token, ok := strings.Cut(vals[0], " ")
-		if ok && strings.EqualFold(scheme, "Bearer") && isToken68(token) {
-			return oauthclient.NewPlaintext(token), nil
-		}
+	token, err := oauthclient.BearerToken(req)
+	if err != nil {
+		return oauthclient.Plaintext{}, oauthclient.NewError(oauthclient.CodeInvalidToken, "Authorization", "one Bearer token is required")
 	}
-	return oauthclient.Plaintext{}, oauthclient.NewError(oauthclient.CodeInvalidToken, "Authorization", "one Bearer token is required")
+	return oauthclient.NewPlaintext(token), nil
 }
 
 // respond writes info with status, or err.
@@ -218,19 +215,4 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 // the log only.
 func (r *Registrar) writeError(w http.ResponseWriter, req *http.Request, err error) {
 	oauthclient.ErrorWriter{Realm: r.issuer, Logger: r.log}.WriteError(w, req, err)
-}
-
-// isToken68 reports whether s has the token68 syntax of RFC 7235 §2.1.
-func isToken68(s string) bool {
-	end := len(strings.TrimRight(s, "="))
-	if end == 0 {
-		return false
-	}
-	for i := range end {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~+/", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }

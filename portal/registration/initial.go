@@ -29,7 +29,7 @@ func (r *Registrar) AddInitialAccessToken(token oauthclient.Plaintext, ia Initia
 	switch {
 	case len(token.Reveal()) < minInitialAccessLen:
 		return errors.New("registration: an initial access token must be at least 16 characters")
-	case !isToken68(token.Reveal()):
+	case !oauthclient.IsToken68(token.Reveal()):
 		return errors.New("registration: an initial access token must be a token68 (letters, digits, - . _ ~ + /)")
 	}
 	return r.addInitialAccess(oauthclient.HashToken(token.Reveal()), ia)

@@ -53,13 +53,3 @@ func TestInitialAccessTokens(t *testing.T) {
 	_, found = r.initialAccess(oauthclient.Plaintext{})
 	assert.False(t, found)
 }
-
-func TestIsToken68(t *testing.T) {
-	t.Parallel()
-	for _, ok := range []string{"abc", "a-b.c_d~e+f/g", "abc==", "A1"} {
-		assert.True(t, isToken68(ok), ok)
-	}
-	for _, bad := range []string{"", "=", "a b", "a=b", `a"`, "é", "a,b"} {
-		assert.False(t, isToken68(bad), bad)
-	}
-}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	as "github.com/portaloauth/portaloauth/portal/authserver"
 )
 
 // consentTTL is how long a consent form may be answered.
@@ -65,33 +67,40 @@ type consentView struct {
 	Hidden      []hiddenField
 }
 
-// renderConsent shows the consent page for req to user.
-func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, req *authzRequest, user string) {
+// authzParams are the authorization request parameters (RFC 6749 §4.1.1,
+// RFC 7636 §4.3) that the consent form carries and its token binds.
+var authzParams = []string{
+	"client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method",
+}
+
+// renderConsent shows the consent page for a to user.
+func (s *Server) renderConsent(w http.ResponseWriter, r *http.Request, a *as.Authorization, user string) {
 	v := consentView{
 		Style:       template.CSS(consentStyle),
-		ClientName:  req.client.ClientName,
-		Scopes:      strings.Fields(req.scope),
-		Destination: destination(req.redirect),
+		ClientName:  a.Client.ClientName,
+		Scopes:      strings.Fields(a.Scope),
+		Destination: destination(a.RedirectURI),
 		Action:      s.authorizePath(),
 	}
 	if v.ClientName == "" {
-		v.ClientName = req.client.ID
+		v.ClientName = a.Client.ID
 	}
-	for _, id := range req.client.APIIDs {
+	params := a.Request.Values()
+	for _, id := range a.Client.APIIDs {
 		name := id
-		if api, err := s.store.GetAPI(r.Context(), id); err == nil && api.Name != "" {
+		if api, err := s.catalogue.GetAPI(r.Context(), id); err == nil && api.Name != "" {
 			name = api.Name
 		}
 		v.APIs = append(v.APIs, name)
 	}
 	for _, p := range authzParams {
-		if val := req.params.Get(p); val != "" {
+		if val := params.Get(p); val != "" {
 			v.Hidden = append(v.Hidden, hiddenField{p, val})
 		}
 	}
-	v.Hidden = append(v.Hidden, hiddenField{paramConsentToken, s.consentToken(user, req.params, s.now())})
+	v.Hidden = append(v.Hidden, hiddenField{paramConsentToken, s.consentToken(user, params, s.now())})
 	csp := "default-src 'none'; style-src " + styleSource + "; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-	if src := formActionSource(req.redirect); src != "" {
+	if src := formActionSource(a.RedirectURI); src != "" {
 		// Browsers apply form-action to the redirect after the post.
 		csp += " " + src
 	}

@@ -45,7 +45,7 @@ func Example() {
 		return
 	}
 
-	srv, err := authserver.New(authserver.Config{Store: st, Portal: svc, Issuer: "https://auth.example.com", Users: nobody{}})
+	srv, err := authserver.New(authserver.Config{Portal: svc, Issuer: "https://auth.example.com", Users: nobody{}})
 	if err != nil {
 		fmt.Println(err)
 		return

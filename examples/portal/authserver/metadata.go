@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
+	as "github.com/portaloauth/portaloauth/portal/authserver"
 )
 
 // Metadata is the authorization server metadata of RFC 8414 §2 that this
@@ -44,7 +45,7 @@ func (s *Server) Metadata() Metadata {
 		ResponseTypesSupported:                     []string{oauthclient.ResponseTypeCode},
 		ResponseModesSupported:                     []string{"query"},
 		GrantTypesSupported:                        []string{string(oauthclient.GrantAuthorizationCode), string(oauthclient.GrantClientCredentials), string(oauthclient.GrantRefreshToken)},
-		CodeChallengeMethodsSupported:              []string{pkceS256},
+		CodeChallengeMethodsSupported:              []string{as.PKCEMethodS256},
 		TokenEndpointAuthMethodsSupported:          all,
 		RevocationEndpointAuthMethodsSupported:     all,
 		IntrospectionEndpointAuthMethodsSupported:  all[:2],

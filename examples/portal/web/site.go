@@ -25,7 +25,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
 	"errors"
 	"fmt"
@@ -36,7 +35,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/portaloauth/portaloauth/catalogue"
@@ -175,11 +173,7 @@ func New(cfg Config) (*Site, error) {
 	if ttl <= 0 {
 		ttl = DefaultSessionTTL
 	}
-	rnd := cfg.Rand
-	if rnd == nil {
-		rnd = rand.Reader
-	}
-	rnd = &lockedReader{r: rnd}
+	rnd := oauthclient.LockedReader(cfg.Rand)
 	s.csrfKey = make([]byte, 32)
 	if _, err := io.ReadFull(rnd, s.csrfKey); err != nil {
 		return nil, fmt.Errorf("web: reading the CSRF key: %w", err)
@@ -289,17 +283,4 @@ func localPath(p string) bool {
 		return false
 	}
 	return !strings.ContainsAny(p, "\\\r\n\t\x00")
-}
-
-// lockedReader serialises reads from a reader that may not be safe for
-// concurrent use.
-type lockedReader struct {
-	mu sync.Mutex
-	r  io.Reader
-}
-
-func (l *lockedReader) Read(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.r.Read(p)
 }

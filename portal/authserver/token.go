@@ -7,9 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -18,12 +15,31 @@ import (
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
-// pkceS256 is the one PKCE code challenge method accepted (RFC 7636 §4.2);
-// "plain" is refused (RFC 9700 §2.1.1).
-const pkceS256 = "S256"
+// PKCEMethodS256 is the one PKCE code challenge method accepted (RFC 7636
+// §4.2); "plain" is refused (RFC 9700 §2.1.1).
+const PKCEMethodS256 = "S256"
 
-// tokenResponse is the successful token response of RFC 6749 §5.1.
-type tokenResponse struct {
+// TokenRequest is a token request (RFC 6749 §3.2): the client's
+// credentials and the parameters of its grant.
+type TokenRequest struct {
+	// Client is how the client authenticates; see
+	// oauthclient.CredentialsFromRequest.
+	Client    oauthclient.Credentials
+	GrantType oauthclient.GrantType
+	// Code, RedirectURI and CodeVerifier are the parameters of the
+	// authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.5).
+	Code         string
+	RedirectURI  string
+	CodeVerifier string
+	// RefreshToken is the parameter of the refresh_token grant (RFC 6749 §6).
+	RefreshToken string
+	// Scope is the requested scope of the client_credentials and
+	// refresh_token grants; empty: the default.
+	Scope string
+}
+
+// TokenResponse is the successful token response of RFC 6749 §5.1.
+type TokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	TokenType    string `json:"token_type"`
 	ExpiresIn    int64  `json:"expires_in"`
@@ -31,72 +47,62 @@ type tokenResponse struct {
 	Scope        string `json:"scope,omitempty"`
 }
 
-// handleToken is POST /oauth/token.
-func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	serveJSON(s, w, r, s.token)
-}
-
-// serveJSON answers with what f returns: its value as JSON with status
-// 200, or its error.
-func serveJSON[T any](s *Server, w http.ResponseWriter, r *http.Request, f func(http.ResponseWriter, *http.Request) (T, error)) {
-	v, err := f(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header()["Pragma"] = valueNoCache
-	writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) token(w http.ResponseWriter, r *http.Request) (*tokenResponse, error) {
-	form, err := s.readForm(w, r)
-	if err != nil {
-		return nil, err
-	}
-	grantType := oauthclient.GrantType(form.Get("grant_type"))
-	switch grantType {
+// checkGrantType refuses a missing or unsupported grant_type.
+func checkGrantType(gt oauthclient.GrantType) error {
+	switch gt {
 	case oauthclient.GrantAuthorizationCode, oauthclient.GrantClientCredentials, oauthclient.GrantRefreshToken:
+		return nil
 	case "":
-		return nil, oauthError(oauthclient.CodeInvalidRequest, "grant_type", "is required")
-	default:
-		return nil, oauthError(oauthclient.CodeUnsupportedGrantType, "grant_type",
-			"must be authorization_code, client_credentials or refresh_token")
+		return oauthError(oauthclient.CodeInvalidRequest, "grant_type", "is required")
 	}
-	client, err := s.authenticate(r)
+	return oauthError(oauthclient.CodeUnsupportedGrantType, "grant_type",
+		"must be authorization_code, client_credentials or refresh_token")
+}
+
+// Token answers a token request: it authenticates the client and runs its
+// grant.
+//
+//   - client_credentials (RFC 6749 §4.4): an access token without a
+//     refresh token, for confidential clients only.
+//   - authorization_code (RFC 6749 §4.1.3): the code is redeemed once; its
+//     redirect_uri and PKCE code_verifier (S256) must match the
+//     authorization request. A code presented again revokes every token of
+//     its grant.
+//   - refresh_token (RFC 6749 §6): rotation; the refresh token is consumed
+//     and a new one issued. A consumed one presented again revokes its
+//     grant (RFC 9700 §4.14.2).
+//
+// Every token carries the client's policy; a client whose policy is gone
+// or inactive is unauthorized_client. Errors are *oauthclient.Error values
+// (invalid_request, invalid_client, invalid_grant, unauthorized_client,
+// unsupported_grant_type, invalid_scope) or store failures, which are not.
+func (s *Server) Token(ctx context.Context, req TokenRequest) (*TokenResponse, error) {
+	if err := checkGrantType(req.GrantType); err != nil {
+		return nil, err
+	}
+	client, err := s.authenticate(ctx, req.Client)
 	if err != nil {
 		return nil, err
 	}
-	if !client.HasGrant(grantType) {
+	if !client.HasGrant(req.GrantType) {
 		return nil, oauthError(oauthclient.CodeUnauthorizedClient, "grant_type",
-			"the client is not registered for the "+string(grantType)+" grant")
+			"the client is not registered for the "+string(req.GrantType)+" grant")
 	}
-	switch grantType {
+	switch req.GrantType {
 	case oauthclient.GrantClientCredentials:
-		return s.clientCredentials(r.Context(), client, form)
+		return s.clientCredentials(ctx, client, req)
 	case oauthclient.GrantAuthorizationCode:
-		return s.authorizationCode(r.Context(), client, form)
+		return s.authorizationCode(ctx, client, req)
 	default:
-		return s.refresh(r.Context(), client, form)
+		return s.refresh(ctx, client, req)
 	}
 }
 
-// authenticate authenticates the client of a token, revocation or
-// introspection request (RFC 6749 §2.3) by its registered method.
-func (s *Server) authenticate(r *http.Request) (*oauthclient.Client, error) {
-	creds, err := oauthclient.CredentialsFromRequest(r)
-	if err != nil {
-		return nil, err
-	}
-	return s.auth.Authenticate(r.Context(), creds)
-}
-
-// clientCredentials is the client_credentials grant (RFC 6749 §4.4): an
-// access token without a refresh token, for confidential clients only.
-func (s *Server) clientCredentials(ctx context.Context, client *oauthclient.Client, form url.Values) (*tokenResponse, error) {
+func (s *Server) clientCredentials(ctx context.Context, client *oauthclient.Client, req TokenRequest) (*TokenResponse, error) {
 	if client.Public() {
 		return nil, oauthError(oauthclient.CodeUnauthorizedClient, "grant_type", "a public client cannot use client_credentials")
 	}
-	scope, err := s.grantScope(ctx, client, form.Get("scope"))
+	scope, err := s.grantScope(ctx, client, req.Scope)
 	if err != nil {
 		return nil, err
 	}
@@ -111,17 +117,16 @@ func (s *Server) clientCredentials(ctx context.Context, client *oauthclient.Clie
 // 7636 §4.6). Every check that can fail without consuming the code comes
 // first, so that a wrong request leaves a code its client can still
 // redeem; a code presented again revokes every token of its grant.
-func (s *Server) authorizationCode(ctx context.Context, client *oauthclient.Client, form url.Values) (*tokenResponse, error) {
-	code := form.Get("code")
-	if code == "" {
+func (s *Server) authorizationCode(ctx context.Context, client *oauthclient.Client, req TokenRequest) (*TokenResponse, error) {
+	if req.Code == "" {
 		return nil, oauthError(oauthclient.CodeInvalidRequest, "code", "is required")
 	}
-	hash := oauthclient.HashToken(code)
+	hash := oauthclient.HashToken(req.Code)
 	tok, err := s.oneTimeToken(ctx, client, hash, oauthclient.KindAuthorizationCode, "code")
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkCodeBinding(client, tok, form); err != nil {
+	if err := checkCodeBinding(client, tok, req); err != nil {
 		return nil, err
 	}
 	if _, err := s.clientPolicy(ctx, client); err != nil {
@@ -138,19 +143,19 @@ func (s *Server) authorizationCode(ctx context.Context, client *oauthclient.Clie
 
 // checkCodeBinding checks the redirect_uri and the PKCE code_verifier of
 // a token request against what the code remembers.
-func (s *Server) checkCodeBinding(client *oauthclient.Client, tok *oauthclient.Token, form url.Values) error {
+func checkCodeBinding(client *oauthclient.Client, tok *oauthclient.Token, req TokenRequest) error {
 	details := tok.Code
 	if details == nil {
 		details = &oauthclient.CodeDetails{}
 	}
-	redirect := form.Get("redirect_uri")
+	redirect := req.RedirectURI
 	switch {
 	case details.RedirectURI != "" && redirect != details.RedirectURI:
 		return oauthError(oauthclient.CodeInvalidGrant, "redirect_uri", "must be the redirect_uri of the authorization request")
 	case details.RedirectURI == "" && redirect != "" && !slices.Equal(client.RedirectURIs, []string{redirect}):
 		return oauthError(oauthclient.CodeInvalidGrant, "redirect_uri", "was not part of the authorization request")
 	}
-	verifier := form.Get("code_verifier")
+	verifier := req.CodeVerifier
 	switch {
 	case details.CodeChallenge == "" && verifier != "":
 		return oauthError(oauthclient.CodeInvalidGrant, "code_verifier", "the authorization request had no code_challenge")
@@ -169,8 +174,8 @@ func (s *Server) checkCodeBinding(client *oauthclient.Client, tok *oauthclient.T
 	return nil
 }
 
-// validVerifier reports whether v is a PKCE code verifier or code
-// challenge: 43 to 128 unreserved characters (RFC 7636 §4.1).
+// validVerifier reports whether v is a PKCE code verifier: 43 to 128
+// unreserved characters (RFC 7636 §4.1).
 func validVerifier(v string) bool {
 	if len(v) < 43 || len(v) > 128 {
 		return false
@@ -190,29 +195,28 @@ func validVerifier(v string) bool {
 // refresh is the refresh_token grant (RFC 6749 §6) with rotation: the
 // refresh token is consumed and a new one issued with the same scope; a
 // consumed one presented again revokes its grant (RFC 9700 §4.14.2).
-func (s *Server) refresh(ctx context.Context, client *oauthclient.Client, form url.Values) (*tokenResponse, error) {
-	value := form.Get("refresh_token")
-	if value == "" {
+func (s *Server) refresh(ctx context.Context, client *oauthclient.Client, req TokenRequest) (*TokenResponse, error) {
+	if req.RefreshToken == "" {
 		return nil, oauthError(oauthclient.CodeInvalidRequest, "refresh_token", "is required")
 	}
-	hash := oauthclient.HashToken(value)
+	hash := oauthclient.HashToken(req.RefreshToken)
 	tok, err := s.oneTimeToken(ctx, client, hash, oauthclient.KindRefreshToken, "refresh_token")
 	if err != nil {
 		return nil, err
 	}
 	scope := tok.Scope
-	if requested := form.Get("scope"); requested != "" {
-		req, err := parseScope(requested)
+	if req.Scope != "" {
+		requested, err := parseScope(req.Scope)
 		if err != nil {
 			return nil, err
 		}
 		have := strings.Fields(tok.Scope)
-		for _, sc := range req {
+		for _, sc := range requested {
 			if !slices.Contains(have, sc) {
 				return nil, oauthError(oauthclient.CodeInvalidScope, "scope", "exceeds the scope of the refresh token")
 			}
 		}
-		scope = strings.Join(req, " ")
+		scope = strings.Join(requested, " ")
 	}
 	if _, err := s.clientPolicy(ctx, client); err != nil {
 		return nil, err
@@ -231,7 +235,7 @@ func (s *Server) refresh(ctx context.Context, client *oauthclient.Client, form u
 func (s *Server) oneTimeToken(ctx context.Context, client *oauthclient.Client, hash string,
 	kind oauthclient.TokenKind, field string) (*oauthclient.Token, error) {
 	invalid := oauthError(oauthclient.CodeInvalidGrant, field, "is invalid, expired or already used")
-	tok, err := s.store.GetToken(ctx, hash)
+	tok, err := s.clients.GetToken(ctx, hash)
 	switch {
 	case errors.Is(err, oauthclient.ErrNotFound):
 		return nil, invalid
@@ -253,7 +257,7 @@ func (s *Server) oneTimeToken(ctx context.Context, client *oauthclient.Client, h
 // consume marks a one-time token used; if a concurrent request used it
 // first, its grant is revoked.
 func (s *Server) consume(ctx context.Context, hash, field string) error {
-	tok, err := s.store.ConsumeToken(ctx, hash)
+	tok, err := s.clients.ConsumeToken(ctx, hash)
 	switch {
 	case err == nil:
 		return nil
@@ -270,7 +274,7 @@ func (s *Server) consume(ctx context.Context, hash, field string) error {
 // revokeReplayed revokes the grant of a one-time token presented twice
 // (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
 func (s *Server) revokeReplayed(ctx context.Context, tok *oauthclient.Token, field string) error {
-	n, err := s.store.RevokeGrant(ctx, tok.ClientID, tok.GrantID)
+	n, err := s.clients.RevokeGrant(ctx, tok.ClientID, tok.GrantID)
 	if err != nil {
 		return err
 	}
@@ -289,13 +293,13 @@ type issued struct {
 
 // issue stores and returns an access token (and a refresh token if asked)
 // carrying the client's policy.
-func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued) (*tokenResponse, error) {
+func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued) (*TokenResponse, error) {
 	now := s.now()
 	access, err := s.newToken(ctx, client, g, oauthclient.KindAccessToken, g.scope, now.Add(s.accessTTL), nil)
 	if err != nil {
 		return nil, err
 	}
-	resp := &tokenResponse{
+	resp := &TokenResponse{
 		AccessToken: access.Reveal(), TokenType: "Bearer", ExpiresIn: int64(s.accessTTL.Seconds()), Scope: g.scope,
 	}
 	if g.refresh {
@@ -320,19 +324,10 @@ func (s *Server) newToken(ctx context.Context, client *oauthclient.Client, g iss
 		Hash: hash, Kind: kind, ClientID: client.ID, GrantID: g.grantID, Subject: g.subject,
 		PolicyID: client.PolicyID, Scope: scope, IssuedAt: s.now(), ExpiresAt: expires, Code: code,
 	}
-	if err := s.store.CreateToken(ctx, t); err != nil {
+	if err := s.clients.CreateToken(ctx, t); err != nil {
 		return oauthclient.Plaintext{}, err
 	}
 	return value, nil
-}
-
-// randomID returns 16 random bytes as base64url, for grant IDs.
-func (s *Server) randomID() (string, error) {
-	var b [16]byte
-	if _, err := io.ReadFull(s.rand, b[:]); err != nil {
-		return "", fmt.Errorf("authserver: random ID: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
 // clientPolicy returns the client's policy, or nil if it has none; a
@@ -341,7 +336,7 @@ func (s *Server) clientPolicy(ctx context.Context, client *oauthclient.Client) (
 	if client.PolicyID == "" {
 		return nil, nil
 	}
-	p, err := s.store.GetPolicy(ctx, client.PolicyID)
+	p, err := s.catalogue.GetPolicy(ctx, client.PolicyID)
 	switch {
 	case errors.Is(err, oauthclient.ErrNotFound):
 		return nil, oauthError(oauthclient.CodeUnauthorizedClient, "", "the client's policy no longer exists")
@@ -376,7 +371,7 @@ func (s *Server) grantScope(ctx context.Context, client *oauthclient.Client, req
 	}
 	for _, sc := range req {
 		if !allowed(sc) {
-			return "", oauthError(oauthclient.CodeInvalidScope, "scope", "scope "+fieldName(sc)+" is not allowed for this client")
+			return "", oauthError(oauthclient.CodeInvalidScope, "scope", "scope "+FieldName(sc)+" is not allowed for this client")
 		}
 	}
 	return strings.Join(req, " "), nil

@@ -1,0 +1,126 @@
+package authserver
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
+)
+
+// MediaTypeForm is the media type of token, revocation and introspection
+// requests.
+const MediaTypeForm = "application/x-www-form-urlencoded"
+
+// ParseForm reads an application/x-www-form-urlencoded body of at most
+// limit bytes (see oauthclient.ReadBody; zero or less: 64 KiB). It refuses another Content-Type, a
+// malformed body or query, and a body parameter sent twice; parameters
+// without a value count as absent (RFC 6749 §3.1). As r.ParseForm would,
+// it sets r.PostForm to the body's parameters and r.Form to them followed
+// by the query's, so that oauthclient.CredentialsFromRequest sees both
+// (and refuses a secret in the URL); it returns the body's parameters.
+// Errors are *oauthclient.Error values of CodeInvalidRequest naming the
+// parameter, or an *http.MaxBytesError.
+func ParseForm(r *http.Request, limit int64) (url.Values, error) {
+	body, err := oauthclient.ReadBody(nil, r, MediaTypeForm, limit)
+	if err != nil {
+		return nil, err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the form body is not well-formed")
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the query string is not well-formed")
+	}
+	if err := refuseRepeated(form); err != nil {
+		return nil, err
+	}
+	for k, v := range form {
+		if v[0] == "" {
+			delete(form, k)
+		}
+	}
+	all := form
+	if len(query) > 0 {
+		all = make(url.Values, len(form)+len(query))
+		for k, v := range form {
+			all[k] = v
+		}
+		for k, v := range query {
+			all[k] = append(all[k], v...)
+		}
+	}
+	r.PostForm, r.Form = form, all
+	return form, nil
+}
+
+// refuseRepeated returns invalid_request naming a parameter that vals holds
+// more than once (the first such name in sorted order), or nil.
+func refuseRepeated(vals url.Values) error {
+	var repeated []string
+	for k, v := range vals {
+		if len(v) > 1 {
+			repeated = append(repeated, k)
+		}
+	}
+	if len(repeated) == 0 {
+		return nil
+	}
+	return oauthError(oauthclient.CodeInvalidRequest, FieldName(slices.Min(repeated)), "must not be repeated")
+}
+
+// ParseTokenRequest reads a token request (RFC 6749 §3.2): a form body of
+// at most limit bytes (see [ParseForm]), a supported grant_type, and the
+// client credentials from the Authorization header or the body but not
+// both (see oauthclient.CredentialsFromRequest). Errors are
+// *oauthclient.Error values (invalid_request, unsupported_grant_type,
+// invalid_client) or an *http.MaxBytesError.
+func ParseTokenRequest(r *http.Request, limit int64) (TokenRequest, error) {
+	form, err := ParseForm(r, limit)
+	if err != nil {
+		return TokenRequest{}, err
+	}
+	req := TokenRequest{GrantType: oauthclient.GrantType(form.Get("grant_type"))}
+	if err := checkGrantType(req.GrantType); err != nil {
+		return TokenRequest{}, err
+	}
+	if req.Client, err = oauthclient.CredentialsFromRequest(r); err != nil {
+		return TokenRequest{}, err
+	}
+	req.Code, req.RedirectURI, req.CodeVerifier = form.Get("code"), form.Get("redirect_uri"), form.Get("code_verifier")
+	req.RefreshToken, req.Scope = form.Get("refresh_token"), form.Get("scope")
+	return req, nil
+}
+
+// ParseRevocationRequest reads a revocation request (RFC 7009 §2.1) as
+// ParseTokenRequest reads a token request.
+func ParseRevocationRequest(r *http.Request, limit int64) (RevocationRequest, error) {
+	form, creds, err := parseAuthenticated(r, limit)
+	if err != nil {
+		return RevocationRequest{}, err
+	}
+	return RevocationRequest{Client: creds, Token: form.Get("token"),
+		TokenTypeHint: oauthclient.TokenKind(form.Get("token_type_hint"))}, nil
+}
+
+// ParseIntrospectionRequest reads an introspection request (RFC 7662
+// §2.1) as ParseTokenRequest reads a token request.
+func ParseIntrospectionRequest(r *http.Request, limit int64) (IntrospectionRequest, error) {
+	form, creds, err := parseAuthenticated(r, limit)
+	if err != nil {
+		return IntrospectionRequest{}, err
+	}
+	return IntrospectionRequest{Client: creds, Token: form.Get("token"),
+		TokenTypeHint: oauthclient.TokenKind(form.Get("token_type_hint"))}, nil
+}
+
+func parseAuthenticated(r *http.Request, limit int64) (url.Values, oauthclient.Credentials, error) {
+	form, err := ParseForm(r, limit)
+	if err != nil {
+		return nil, oauthclient.Credentials{}, err
+	}
+	creds, err := oauthclient.CredentialsFromRequest(r)
+	return form, creds, err
+}
