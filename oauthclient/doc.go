@@ -183,7 +183,10 @@
 // or sentinel of the table found in the error's tree, in errors.Is order,
 // decides; an *Error's own Code comes before its Err and Cause. An error
 // the table does not know is a 500 server_error whose detail goes to the
-// log only, as does [ErrInvalidConfig], a bug of the deployment.
+// log only, as does [ErrInvalidConfig], a bug of the deployment. A store
+// that cannot answer ([ErrUnavailable], see [Outage]) is an outage, not a
+// bug: 503 with Retry-After, logged at WARN (a cancelled request at INFO)
+// where a bug is logged at ERROR.
 //
 //	sentinel                    OAuth error code            HTTP status
 //	ErrInvalidRequest           invalid_request             400
@@ -200,6 +203,9 @@
 //	ErrInvalidToken             invalid_token               401 + WWW-Authenticate: Bearer
 //	ErrInsufficientScope        insufficient_scope          403 + WWW-Authenticate: Bearer
 //	ErrServerError              server_error                500
+//	ErrTemporarilyUnavailable   temporarily_unavailable     503 + Retry-After
+//	ErrUnavailable (store down) temporarily_unavailable     503 + Retry-After (logged as an outage)
+//	context deadline, cancel    temporarily_unavailable     503 + Retry-After (logged as an outage)
 //	ErrNotFound                 invalid_request             404
 //	ErrDuplicate                invalid_request             409
 //	ErrConflict (stale version) invalid_request             409

@@ -23,6 +23,10 @@ var (
 	// ErrRedirectMismatch: a redirect URI at the authorization request
 	// matches no registered URI. Such a request must never be redirected.
 	ErrRedirectMismatch = errors.New("oauthclient: redirect_uri does not match a registered URI")
+	// ErrUnavailable: the store cannot answer now (its database is down,
+	// unreachable, overloaded or timed out); the same request may succeed
+	// later. It is an outage, not a bug: it maps to 503 with Retry-After.
+	ErrUnavailable = errors.New("oauthclient: store unavailable")
 	// ErrDeveloperInactive: the client's developer account is inactive, so
 	// no client of theirs may be created or changed. A store's CreateClient
 	// returns it for a client of an inactive developer.
@@ -87,6 +91,10 @@ const (
 	CodeInsufficientScope       ErrorCode = "insufficient_scope"
 	// CodeServerError: the server failed; the detail goes to the log only.
 	CodeServerError ErrorCode = "server_error"
+	// CodeTemporarilyUnavailable: the server cannot answer now (its store
+	// is down or timed out) and may later (RFC 6749 §4.1.2.1); answered
+	// with 503 and Retry-After.
+	CodeTemporarilyUnavailable ErrorCode = "temporarily_unavailable"
 )
 
 // One sentinel per code: errors.Is(err, ErrInvalidClient) holds for every
@@ -106,6 +114,7 @@ var (
 	ErrInvalidToken            = errors.New("oauthclient: " + string(CodeInvalidToken))
 	ErrInsufficientScope       = errors.New("oauthclient: " + string(CodeInsufficientScope))
 	ErrServerError             = errors.New("oauthclient: " + string(CodeServerError))
+	ErrTemporarilyUnavailable  = errors.New("oauthclient: " + string(CodeTemporarilyUnavailable))
 )
 
 // Error is the one error type of portaloauth's library packages: what went

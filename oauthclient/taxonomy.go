@@ -1,10 +1,12 @@
 package oauthclient
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // kind is one row of the error taxonomy: a sentinel, the OAuth code it is
@@ -36,6 +38,7 @@ var (
 		{ErrInvalidToken, CodeInvalidToken, http.StatusUnauthorized},
 		{ErrInsufficientScope, CodeInsufficientScope, http.StatusForbidden},
 		{ErrServerError, CodeServerError, http.StatusInternalServerError},
+		{ErrTemporarilyUnavailable, CodeTemporarilyUnavailable, http.StatusServiceUnavailable},
 	}
 	sentinelKinds = [...]kind{
 		// Stores.
@@ -44,6 +47,7 @@ var (
 		{ErrConflict, CodeInvalidRequest, http.StatusConflict},
 		{ErrTokenConsumed, CodeInvalidGrant, http.StatusBadRequest},
 		{ErrRedirectMismatch, CodeInvalidRequest, http.StatusBadRequest},
+		{ErrUnavailable, CodeTemporarilyUnavailable, http.StatusServiceUnavailable},
 		// The portal's rules.
 		{ErrDeveloperInactive, CodeAccessDenied, http.StatusForbidden},
 		{ErrNotEligible, CodeAccessDenied, http.StatusForbidden},
@@ -128,7 +132,9 @@ func classify(err error) (kind, bool) {
 }
 
 // kindOf is classify with the fallbacks: an *http.MaxBytesError is a 413
-// invalid_request, and any other unknown error a 500 server_error.
+// invalid_request, a request context that ended (deadline or
+// cancellation) a 503 temporarily_unavailable, and any other unknown error
+// a 500 server_error.
 func kindOf(err error) kind {
 	if k, ok := classify(err); ok {
 		return k
@@ -137,7 +143,23 @@ func kindOf(err error) kind {
 	if errors.As(err, &tooBig) {
 		return kind{code: CodeInvalidRequest, status: http.StatusRequestEntityTooLarge}
 	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return kind{err: ErrTemporarilyUnavailable, code: CodeTemporarilyUnavailable, status: http.StatusServiceUnavailable}
+	}
 	return serverError
+}
+
+// DefaultRetryAfter is the Retry-After of a 503 answer: how long a client
+// should wait before it tries again while the store is unavailable.
+const DefaultRetryAfter = 5 * time.Second
+
+// Outage reports whether err means the server cannot answer now rather
+// than that it has a bug: the store is unavailable ([ErrUnavailable],
+// [ErrTemporarilyUnavailable]) or the request's context ended. Such an
+// error is answered 503 with Retry-After and logged below ERROR.
+func Outage(err error) bool {
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrTemporarilyUnavailable) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 // CodeOf returns the OAuth error code that err is answered with: the Code
@@ -168,6 +190,10 @@ type Problem struct {
 	Status      int
 	Code        ErrorCode
 	Description string // safe to show, only the characters RFC 6749 §5.2 allows; may be empty
+	// RetryAfter, if positive, is sent as the Retry-After header (whole
+	// seconds, rounded up): DefaultRetryAfter for a 503, the wait of a
+	// throttle for a 429.
+	RetryAfter time.Duration
 }
 
 // ProblemOf returns what a client is told about err, which must not be
@@ -179,7 +205,12 @@ type Problem struct {
 func ProblemOf(err error) Problem {
 	k := kindOf(err)
 	p := Problem{Status: k.status, Code: k.code}
+	if k.status == http.StatusServiceUnavailable {
+		p.RetryAfter = DefaultRetryAfter
+	}
 	switch {
+	case k.status == http.StatusServiceUnavailable:
+		p.Description = "the server cannot handle the request now; try again later"
 	case k.status >= http.StatusInternalServerError:
 		p.Description = "the server failed to handle the request"
 	case k.status == http.StatusRequestEntityTooLarge && k.err == nil:

@@ -2,6 +2,7 @@ package oauthclient
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,6 +57,10 @@ func TestTaxonomy(t *testing.T) {
 		{"unknown pepper key", fmt.Errorf("verify: %w", ErrUnknownKey), CodeServerError, 500},
 		{"store failure", errors.New("connection refused"), CodeServerError, 500},
 		{"error without code or sentinel", &Error{Reason: "odd", Cause: errors.New("boom")}, CodeServerError, 500},
+		{"store unavailable", fmt.Errorf("postgres: get client: %w: %w", ErrUnavailable, errors.New("connection refused")), CodeTemporarilyUnavailable, 503},
+		{"request deadline", fmt.Errorf("postgres: get client: %w", context.DeadlineExceeded), CodeTemporarilyUnavailable, 503},
+		{"request cancelled", fmt.Errorf("memory: %w", context.Canceled), CodeTemporarilyUnavailable, 503},
+		{"temporarily_unavailable", NewError(CodeTemporarilyUnavailable, "", "x"), CodeTemporarilyUnavailable, 503},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,7 +68,9 @@ func TestTaxonomy(t *testing.T) {
 			assert.Equal(t, tt.code, CodeOf(tt.err))
 			assert.Equal(t, tt.status, HTTPStatus(tt.err))
 			p := ProblemOf(tt.err)
-			assert.Equal(t, Problem{Status: tt.status, Code: tt.code, Description: p.Description}, p)
+			assert.Equal(t, Problem{Status: tt.status, Code: tt.code, Description: p.Description, RetryAfter: p.RetryAfter}, p)
+			assert.Equal(t, tt.status == http.StatusServiceUnavailable, p.RetryAfter > 0, "Retry-After exactly for a 503")
+			assert.Equal(t, tt.status == http.StatusServiceUnavailable, Outage(tt.err), "an outage exactly for a 503")
 			assert.NotContains(t, p.Description, "connection refused", "server failures stay in the log")
 			assert.NotContains(t, p.Description, "boom")
 			assert.NotContains(t, p.Description, "postgres", "a store's detail is not shown")
@@ -113,7 +120,8 @@ func sentinelNames() map[string]error {
 		"ErrDeveloperInactive": ErrDeveloperInactive, "ErrNotEligible": ErrNotEligible,
 		"ErrPolicyNotOffered": ErrPolicyNotOffered, "ErrClientLimit": ErrClientLimit, "ErrNotPending": ErrNotPending,
 		"ErrPending": ErrPending, "ErrPublicClient": ErrPublicClient, "ErrInvalidInput": ErrInvalidInput,
-		"ErrInvalidConfig": ErrInvalidConfig,
+		"ErrInvalidConfig": ErrInvalidConfig, "ErrUnavailable": ErrUnavailable,
+		"ErrTemporarilyUnavailable": ErrTemporarilyUnavailable,
 	}
 }
 
@@ -188,25 +196,36 @@ func TestWriteError(t *testing.T) {
 		body      string
 		challenge string
 		logged    string
+		level     string // of the log record; empty: ERROR
+		retry     string // Retry-After
 	}{
 		{"invalid_client with realm", ErrorWriter{Realm: "https://as.example"}, NewError(CodeInvalidClient, "", "client authentication failed"),
 			401, `{"error":"invalid_client","error_description":"client authentication failed"}`,
-			`Basic realm="https://as.example", charset="UTF-8"`, ""},
+			`Basic realm="https://as.example", charset="UTF-8"`, "", "", ""},
 		{"invalid_client without realm", ErrorWriter{}, ErrInvalidClient,
-			401, `{"error":"invalid_client"}`, `Basic charset="UTF-8"`, ""},
+			401, `{"error":"invalid_client"}`, `Basic charset="UTF-8"`, "", "", ""},
 		{"invalid_token", ErrorWriter{Realm: "api"}, NewError(CodeInvalidToken, "", "the token expired"),
 			401, `{"error":"invalid_token","error_description":"the token expired"}`,
-			`Bearer realm="api", error="invalid_token", error_description="the token expired"`, ""},
+			`Bearer realm="api", error="invalid_token", error_description="the token expired"`, "", "", ""},
 		{"invalid_grant", ErrorWriter{}, NewError(CodeInvalidGrant, "code", "is \"used\""),
-			400, `{"error":"invalid_grant","error_description":"code: is ?used?"}`, "", ""},
+			400, `{"error":"invalid_grant","error_description":"code: is ?used?"}`, "", "", "", ""},
 		{"conflict", ErrorWriter{}, fmt.Errorf("memory: client %q at version 3: %w", "c1", ErrConflict),
-			409, `{"error":"invalid_request","error_description":"version conflict"}`, "", ""},
+			409, `{"error":"invalid_request","error_description":"version conflict"}`, "", "", "", ""},
 		{"store failure", ErrorWriter{}, errors.New("dial tcp 10.0.0.7:5432: connection refused"),
 			500, `{"error":"server_error","error_description":"the server failed to handle the request"}`, "",
-			"oauthclient: request failed"},
+			"oauthclient: request failed (a bug)", "", ""},
 		{"unknown pepper key", ErrorWriter{}, fmt.Errorf("authenticate: %w", ErrUnknownKey),
 			500, `{"error":"server_error","error_description":"the server failed to handle the request"}`, "",
-			"oauthclient: configuration error"},
+			"oauthclient: configuration error", "", ""},
+		{"store unavailable", ErrorWriter{}, fmt.Errorf("postgres: get client: %w: %w", ErrUnavailable, errors.New("dial tcp: connection refused")),
+			503, `{"error":"temporarily_unavailable","error_description":"the server cannot handle the request now; try again later"}`, "",
+			"(an outage)", "WARN", "5"},
+		{"request deadline", ErrorWriter{}, fmt.Errorf("postgres: update client: %w", context.DeadlineExceeded),
+			503, `{"error":"temporarily_unavailable","error_description":"the server cannot handle the request now; try again later"}`, "",
+			"(an outage)", "WARN", "5"},
+		{"request cancelled", ErrorWriter{}, fmt.Errorf("memory: %w", context.Canceled),
+			503, `{"error":"temporarily_unavailable","error_description":"the server cannot handle the request now; try again later"}`, "",
+			"request cancelled", "INFO", "5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,7 +246,13 @@ func TestWriteError(t *testing.T) {
 				assert.Empty(t, log.String())
 				return
 			}
+			assert.Equal(t, tt.retry, rec.Header().Get("Retry-After"))
 			assert.Contains(t, log.String(), tt.logged)
+			level := tt.level
+			if level == "" {
+				level = "ERROR"
+			}
+			assert.Contains(t, log.String(), "level="+level)
 			assert.Contains(t, log.String(), tt.err.Error(), "the detail goes to the log")
 			assert.Contains(t, log.String(), "path=/oauth/token")
 		})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrorWriter answers errors as OAuth error responses. The zero value is
@@ -64,6 +65,9 @@ func (ew ErrorWriter) WriteProblem(w http.ResponseWriter, r *http.Request, p Pro
 		body = append(body, description...)
 	}
 	body = append(body, "\"}\n"...)
+	if p.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.FormatInt(int64((p.RetryAfter+time.Second-1)/time.Second), 10))
+	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("Cache-Control", "no-store")
@@ -93,11 +97,16 @@ func (ew ErrorWriter) log(r *http.Request, err error) {
 		attrs = append(attrs, "method", r.Method, "path", r.URL.Path)
 	}
 	attrs = append(attrs, "error", err)
-	msg := "oauthclient: request failed"
-	if errors.Is(err, ErrInvalidConfig) {
+	level, msg := slog.LevelError, "oauthclient: request failed (a bug)"
+	switch {
+	case errors.Is(err, context.Canceled):
+		level, msg = slog.LevelInfo, "oauthclient: request cancelled"
+	case Outage(err):
+		level, msg = slog.LevelWarn, "oauthclient: store unavailable or too slow (an outage)"
+	case errors.Is(err, ErrInvalidConfig):
 		msg = "oauthclient: configuration error (a bug of the deployment)"
 	}
-	log.ErrorContext(ctx, msg, attrs...)
+	log.Log(ctx, level, msg, attrs...)
 }
 
 // ErrorText keeps only the characters RFC 6749 §5.2 allows in error and

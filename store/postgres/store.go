@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +39,29 @@ type Config struct {
 	// TokenCommits is how many transactions writing tokens may be in
 	// flight at once; zero: as many as the pool has connections.
 	TokenCommits int
+
+	// ConnectTimeout bounds opening one connection, TLS included; zero:
+	// the DSN's connect_timeout, or else DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// StatementTimeout is the server's statement_timeout on every
+	// connection: the longest one statement may run before the server
+	// cancels it; zero: the DSN's statement_timeout, or else
+	// DefaultStatementTimeout.
+	StatementTimeout time.Duration
+	// LockTimeout is the server's lock_timeout: the longest a statement
+	// waits for a row or table lock; zero: the DSN's lock_timeout, or else
+	// DefaultLockTimeout.
+	LockTimeout time.Duration
 }
+
+// The default bounds of a Store opened by Open: a database that does not
+// answer makes a request fail within seconds instead of hanging, and the
+// failure is oauthclient.ErrUnavailable.
+const (
+	DefaultConnectTimeout   = 5 * time.Second
+	DefaultStatementTimeout = 10 * time.Second
+	DefaultLockTimeout      = 3 * time.Second
+)
 
 // Store plays every store role, so it is checked against each one.
 var (
@@ -48,8 +75,11 @@ var (
 )
 
 // Open connects to the database at dsn (a URL or key=value string, see
-// [pgxpool.ParseConfig]; pool_max_conns and search_path are accepted there)
-// and checks that it answers. It does not change the schema: call
+// [pgxpool.ParseConfig]; pool_max_conns, search_path, connect_timeout
+// (seconds), statement_timeout and lock_timeout (milliseconds, or with a
+// unit: "5s") are accepted there) and checks that it answers. Connections
+// are bounded by DefaultConnectTimeout, DefaultStatementTimeout and
+// DefaultLockTimeout unless the DSN or [OpenWithConfig] say otherwise. It does not change the schema: call
 // [Store.Migrate]. Close releases the pool.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	return OpenWithConfig(ctx, dsn, Config{})
@@ -62,6 +92,7 @@ func OpenWithConfig(ctx context.Context, dsn string, c Config) (*Store, error) {
 		// The parse error may quote the DSN, password included: leave it out.
 		return nil, errors.New("postgres: open: invalid connection string")
 	}
+	applyTimeouts(cfg, c)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -73,6 +104,30 @@ func OpenWithConfig(ctx context.Context, dsn string, c Config) (*Store, error) {
 	s := NewFromPoolWithConfig(pool, c)
 	s.owned = true
 	return s, nil
+}
+
+// applyTimeouts sets the connect, statement and lock timeouts of cfg:
+// c's, or else the DSN's, or else the defaults.
+func applyTimeouts(cfg *pgxpool.Config, c Config) {
+	switch {
+	case c.ConnectTimeout > 0:
+		cfg.ConnConfig.ConnectTimeout = c.ConnectTimeout
+	case cfg.ConnConfig.ConnectTimeout == 0:
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	if cfg.ConnConfig.RuntimeParams == nil {
+		cfg.ConnConfig.RuntimeParams = map[string]string{}
+	}
+	param := func(name string, set, def time.Duration) {
+		switch {
+		case set > 0:
+			cfg.ConnConfig.RuntimeParams[name] = strconv.FormatInt(max(set.Milliseconds(), 1), 10)
+		case cfg.ConnConfig.RuntimeParams[name] == "":
+			cfg.ConnConfig.RuntimeParams[name] = strconv.FormatInt(def.Milliseconds(), 10)
+		}
+	}
+	param("statement_timeout", c.StatementTimeout, DefaultStatementTimeout)
+	param("lock_timeout", c.LockTimeout, DefaultLockTimeout)
 }
 
 // NewFromPool returns a Store on an existing pool. The caller keeps the
@@ -130,6 +185,9 @@ func wrapErr(ctx context.Context, op string, err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres: %s: %w", op, oauthclient.ErrNotFound)
 	}
+	if unavailable(err) {
+		return fmt.Errorf("postgres: %s: %w: %w", op, oauthclient.ErrUnavailable, err)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
@@ -140,6 +198,31 @@ func wrapErr(ctx context.Context, op string, err error) error {
 		}
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// unavailable reports whether err means the database cannot answer now,
+// rather than that the request or the code is wrong: no connection (or a
+// broken one), a statement or lock timeout, too many connections, a server
+// shutting down or starting up.
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "08"), // connection_exception
+			strings.HasPrefix(pgErr.Code, "53"),          // insufficient_resources: too_many_connections, ...
+			strings.HasPrefix(pgErr.Code, "57P"),         // admin_shutdown, crash_shutdown, cannot_connect_now
+			pgErr.Code == "57014",                        // query_canceled: statement_timeout
+			pgErr.Code == "55P03",                        // lock_not_available: lock_timeout
+			pgErr.Code == "40001", pgErr.Code == "40P01": // serialization_failure, deadlock_detected
+			return true
+		}
+		return false
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) ||
+		pgconn.Timeout(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // errorf returns a store sentinel with the operation named.
