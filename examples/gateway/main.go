@@ -11,7 +11,9 @@
 //	-upstream  URL of the API to protect; empty: a built-in echo API
 //	-api       catalogue ID of the API the upstream serves (default demo-api)
 //	-postgres  a PostgreSQL DSN: read tokens and policies from the database
-//	           the portal writes (see store/postgres); empty: in memory
+//	           the portal writes (see store/postgres); empty:
+//	           $PORTALOAUTH_POSTGRES, or else in memory. Prefer the variable:
+//	           ps shows a flag, and the password in it, to every user
 //	-cache     with -postgres, keep tokens and policies in a node-local
 //	           cache that PostgreSQL notifications keep fresh (see
 //	           store/cache; default true); false: a query per request
@@ -93,7 +95,28 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	if o.dsn == "" {
+		o.dsn = os.Getenv(EnvPostgres)
+	}
 	return o, nil
+}
+
+// EnvPostgres names the environment variable holding the PostgreSQL DSN,
+// preferred to the -postgres flag, which ps shows.
+const EnvPostgres = "PORTALOAUTH_POSTGRES"
+
+// Request bounds: requestTimeout ends a request's context, so that a slow
+// database or upstream fails the request (503, 502) instead of holding it;
+// the server's own timeouts bound slow clients.
+const requestTimeout = 30 * time.Second
+
+// withDeadline gives every request's context a deadline d from its start.
+func withDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // run runs the gateway until ctx ends. ready, if not nil, is called with
@@ -148,7 +171,15 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 		printDemo(out, base, creds)
 	}
 
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := &http.Server{
+		Handler:           withDeadline(mux, requestTimeout),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      requestTimeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(out, "gateway on %s protects %s as API %q\n", base, target, o.apiID)

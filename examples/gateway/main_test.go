@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -147,4 +148,31 @@ func TestGatewayFlags(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
+}
+
+// TestDSNFromEnvironment: the DSN may come from $PORTALOAUTH_POSTGRES,
+// which ps does not show; -postgres, when given, wins.
+func TestDSNFromEnvironment(t *testing.T) {
+	t.Setenv(EnvPostgres, "postgres://from-env/db")
+	o, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://from-env/db", o.dsn)
+	o, err = parseFlags([]string{"-postgres", "postgres://from-flag/db"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://from-flag/db", o.dsn)
+}
+
+// TestRequestsHaveADeadline: every request's context ends requestTimeout
+// after it starts, so a hanging store or upstream cannot hold it.
+func TestRequestsHaveADeadline(t *testing.T) {
+	t.Parallel()
+	var deadline time.Time
+	var ok bool
+	h := withDeadline(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		deadline, ok = r.Context().Deadline()
+	}), requestTimeout)
+	start := time.Now()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	require.True(t, ok, "the request context has a deadline")
+	assert.WithinRange(t, deadline, start.Add(requestTimeout), time.Now().Add(requestTimeout))
 }

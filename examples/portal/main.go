@@ -4,7 +4,7 @@
 // clients get their tokens from, on one address.
 //
 //	go run ./examples/portal                      # in memory, demo data, 127.0.0.1:8080
-//	go run ./examples/portal -postgres "$DSN"     # on PostgreSQL
+//	PORTALOAUTH_POSTGRES="$DSN" go run ./examples/portal   # on PostgreSQL
 //
 // Flags:
 //
@@ -13,10 +13,14 @@
 //	-demo        seed a demo catalogue, developer and initial access token (default true)
 //	-demo-token  the demo's initial access token (default: random)
 //	-admin       the administrator's username (default admin)
-//	-postgres    a PostgreSQL DSN; empty: the in-memory store
+//	-postgres    a PostgreSQL DSN; empty: $PORTALOAUTH_POSTGRES, or else the in-memory store
 //	-cache       with -postgres, keep clients, tokens and the catalogue in a
 //	             node-local cache that PostgreSQL notifications keep fresh
 //	             (see store/cache; default true)
+//
+// Prefer the environment variable PORTALOAUTH_POSTGRES for the DSN: a flag
+// and the password in it are visible to every user of the machine in the
+// process list (ps), the environment is not.
 //
 // The administrator's password comes from the environment variable
 // PORTAL_ADMIN_PASSWORD; when it is unset a random one is generated. The
@@ -54,6 +58,24 @@ import (
 // signal.
 const shutdownTimeout = 10 * time.Second
 
+// requestTimeout bounds the work of one request: its context ends then,
+// so that a slow or unreachable database fails the request (503) within
+// the server's WriteTimeout instead of holding it.
+const requestTimeout = 15 * time.Second
+
+// EnvPostgres names the environment variable holding the PostgreSQL DSN,
+// preferred to the -postgres flag, which ps shows.
+const EnvPostgres = "PORTALOAUTH_POSTGRES"
+
+// withDeadline gives every request's context a deadline d from its start.
+func withDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -73,7 +95,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	demo := fs.Bool("demo", true, "seed a demo catalogue, developer and initial access token")
 	demoToken := fs.String("demo-token", "", "the demo's initial access `token` (default random)")
 	adminUser := fs.String("admin", "admin", "the administrator's `username`")
-	dsn := fs.String("postgres", "", "PostgreSQL `DSN`; empty: the in-memory store")
+	dsn := fs.String("postgres", "", "PostgreSQL `DSN` (prefer $"+EnvPostgres+", which ps does not show); empty: $"+EnvPostgres+" or the in-memory store")
 	useCache := fs.Bool("cache", true, "with -postgres, cache clients, tokens and the catalogue, kept fresh by PostgreSQL notifications")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -101,6 +123,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		AdminPassword: getenv("PORTAL_ADMIN_PASSWORD"),
 		Logger:        logger,
 	}
+	if *dsn == "" {
+		*dsn = getenv(EnvPostgres)
+	}
 	if *dsn != "" {
 		pg, err := postgres.Open(ctx, *dsn)
 		if err != nil {
@@ -121,7 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	a.printLogins(stdout)
 
 	srv := &http.Server{
-		Handler:           a.Handler,
+		Handler:           withDeadline(a.Handler, requestTimeout),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -368,3 +368,18 @@ func TestConsentNeedsThePortalLogin(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(consent), "Consent test")
 }
+
+// TestRequestsHaveADeadline: every request's context ends requestTimeout
+// after it starts, so a hanging store cannot hold it.
+func TestRequestsHaveADeadline(t *testing.T) {
+	t.Parallel()
+	var deadline time.Time
+	var ok bool
+	h := withDeadline(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		deadline, ok = r.Context().Deadline()
+	}), requestTimeout)
+	start := time.Now()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	require.True(t, ok, "the request context has a deadline")
+	assert.WithinRange(t, deadline, start.Add(requestTimeout), time.Now().Add(requestTimeout))
+}

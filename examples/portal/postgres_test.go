@@ -13,16 +13,17 @@ import (
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
 
-// TestRunOnPostgres: -postgres keeps the portal in the database, and a
-// second start on the same database keeps the demo and gives the demo
-// developer a new password.
+// TestRunOnPostgres: $PORTALOAUTH_POSTGRES (or -postgres) keeps the portal
+// in the database, and a second start on the same database keeps the demo
+// and gives the demo developer a new password.
 func TestRunOnPostgres(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.SchemaDSN(t)
 	args := []string{"-addr", "127.0.0.1:0", "-postgres", dsn}
 	env := map[string]string{"PORTAL_ADMIN_PASSWORD": "admin-password-1"}
 
-	first := startRun(t, args, env)
+	first := startRun(t, []string{"-addr", "127.0.0.1:0"}, map[string]string{
+		"PORTAL_ADMIN_PASSWORD": "admin-password-1", EnvPostgres: dsn})
 	firstPassword := first.demoPassword(t)
 	assert.Equal(t, http.StatusSeeOther, postLogin(t, first.base, "/login", url.Values{"email": {demoEmail}, "password": {firstPassword}}))
 	require.NoError(t, first.stop())

@@ -94,13 +94,30 @@
 // new ones. The setting then applies to every write of the store, not only
 // to tokens.
 //
+// # Timeouts
+//
+// A database that stops answering must not hold requests for as long as
+// it is down. [Open] bounds every connection: DefaultConnectTimeout to
+// connect, DefaultStatementTimeout per statement (the server's
+// statement_timeout) and DefaultLockTimeout to wait for a lock (its
+// lock_timeout). The DSN may set connect_timeout, statement_timeout and
+// lock_timeout instead, and [OpenWithConfig]'s Config fields win over
+// both. A pool given to [NewFromPool] keeps its owner's settings. Give
+// requests a deadline too (the context of every call): it bounds the wait
+// for a free connection, which no server setting does.
+//
 // # Errors
 //
 // Database errors are translated at the boundary: no row is
 // oauthclient.ErrNotFound, a unique_violation is oauthclient.ErrDuplicate,
 // a foreign_key_violation (a client for an unknown developer, a token for
-// an unknown client) is oauthclient.ErrNotFound, and a call whose context
-// ends returns an error wrapping ctx.Err(). Errors name the operation and
+// an unknown client) is oauthclient.ErrNotFound, a call whose context
+// ends returns an error wrapping ctx.Err(), and a database that cannot
+// answer now (no connection, a broken one, a statement or lock timeout,
+// too many connections, a server shutting down or starting, a
+// serialization failure or deadlock) is oauthclient.ErrUnavailable, which
+// an HTTP layer answers with 503 and Retry-After rather than as a bug.
+// Errors name the operation and
 // never carry a PostgreSQL error's detail, where the server quotes the
 // values of a violated key.
 //
