@@ -72,6 +72,10 @@ var brokenStores = map[string]struct {
 			"Tokens/ListTokens_skips_Offset_and_returns_at_most_Limit",
 		},
 	},
+	"ListDevelopers ignores Offset": {
+		func(s *memory.Store) portal.Store { return developersFromStart{s} },
+		[]string{"Developers/ListDevelopers_returns_developers_oldest_first,_offset_skipped,_at_most_limit"},
+	},
 	"GetDeveloperByEmail heeds case": {
 		func(s *memory.Store) portal.Store { return caseSensitiveEmail{s} },
 		[]string{"Developers/GetDeveloperByEmail_ignores_case"},
@@ -232,6 +236,14 @@ type ignoresOffset struct{ *memory.Store }
 func (s ignoresOffset) ListClients(ctx context.Context, f oauthclient.ClientFilter) ([]*oauthclient.Client, error) {
 	f.Offset = 0
 	return s.Store.ListClients(ctx, f)
+}
+
+// developersFromStart always returns the first developers.
+type developersFromStart struct{ *memory.Store }
+
+func (s developersFromStart) ListDevelopers(ctx context.Context, p oauthclient.Page) ([]*portal.Developer, error) {
+	p.Offset = 0
+	return s.Store.ListDevelopers(ctx, p)
 }
 
 // unlimitedTokens returns every token of the client whatever the limit.
