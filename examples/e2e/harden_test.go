@@ -53,3 +53,43 @@ func TestRegistrationRefusesMetadataItCannotHonour(t *testing.T) {
 	rec := f.serve(jsonRequest(http.MethodPost, authserver.PathRegister, reports.Reveal(), `{`+base+`}`))
 	decode[map[string]any](t, rec, http.StatusCreated)
 }
+
+// TestTokenEndpointGrantsOnlyThePolicysScopes: a client whose stored scope
+// its policy does not grant (registered before the rule, or the policy
+// changed since) gets none of it at the token endpoint; a policy without
+// scopes grants none.
+func TestTokenEndpointGrantsOnlyThePolicysScopes(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	const secret = "poa_cs_reports-client-secret-0000000000000000000000"
+	hash, err := (&oauthclient.Hasher{}).Hash(oauthclient.NewPlaintext(secret))
+	require.NoError(t, err)
+	now := f.clock.Now()
+	c := &oauthclient.Client{
+		ID: "reports-client", DeveloperID: f.alice.ID, APIIDs: []string{apiReports}, PolicyID: policyReports,
+		Metadata: oauthclient.Metadata{ClientName: "Reports job", TokenEndpointAuthMethod: oauthclient.AuthMethodBasic,
+			GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}, Scope: "payments:write admin"},
+		Status:    oauthclient.StatusActive,
+		Secrets:   []oauthclient.Secret{{ID: "s1", Hash: hash, Hint: "poa_cs_…0000", CreatedAt: now}},
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	require.NoError(t, f.store.CreateClient(t.Context(), c))
+	tc := testClient{Client: c, secret: secret}
+
+	for _, scope := range []string{"payments:write admin", "admin"} {
+		form := ccForm()
+		form.Set("scope", scope)
+		got := decode[map[string]any](t, f.serve(tokenReq(tc, form)), http.StatusBadRequest)
+		assert.Equal(t, "invalid_scope", got["error"], "scope %q", scope)
+	}
+	tok := decode[tokenResponse](t, f.serve(tokenReq(tc, ccForm())), http.StatusOK)
+	assert.Empty(t, tok.Scope, "no scope requested: none of the registered ones is granted")
+
+	// A policy that lists scopes grants those and no other.
+	form := ccForm()
+	form.Set("scope", "read admin")
+	got := decode[map[string]any](t, f.serve(tokenReq(f.post, form)), http.StatusBadRequest)
+	assert.Equal(t, "invalid_scope", got["error"])
+	form.Set("scope", "read")
+	assert.Equal(t, "read", decode[tokenResponse](t, f.serve(tokenReq(f.post, form)), http.StatusOK).Scope)
+}

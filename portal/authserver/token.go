@@ -349,9 +349,11 @@ func (s *Server) clientPolicy(ctx context.Context, client *oauthclient.Client) (
 }
 
 // grantScope checks a requested scope against the client's registered
-// scope and its policy's scopes (each, when empty, restricts nothing) and
+// scope (when empty, it restricts nothing) and its policy's scopes, and
 // returns the scope to grant: the requested one, or when none is
-// requested, the registered scope the policy allows (RFC 6749 §3.3).
+// requested, the registered scope the policy allows (RFC 6749 §3.3). A
+// policy grants only the scopes it lists (catalogue.Policy.UngrantedScope):
+// one without scopes, like a client without a policy, grants none.
 func (s *Server) grantScope(ctx context.Context, client *oauthclient.Client, requested string) (string, error) {
 	policy, err := s.clientPolicy(ctx, client)
 	if err != nil {
@@ -359,8 +361,7 @@ func (s *Server) grantScope(ctx context.Context, client *oauthclient.Client, req
 	}
 	registered := strings.Fields(client.Scope)
 	allowed := func(sc string) bool {
-		return (len(registered) == 0 || slices.Contains(registered, sc)) &&
-			(policy == nil || len(policy.Scopes) == 0 || slices.Contains(policy.Scopes, sc))
+		return (len(registered) == 0 || slices.Contains(registered, sc)) && policy.UngrantedScope(sc) == ""
 	}
 	if requested == "" {
 		return strings.Join(slices.DeleteFunc(registered, func(sc string) bool { return !allowed(sc) }), " "), nil
