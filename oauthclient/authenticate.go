@@ -2,7 +2,6 @@ package oauthclient
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -75,6 +74,11 @@ type ClientUpdater interface {
 //
 // Authenticate logs nothing. An error of the ClientGetter other than
 // ErrNotFound is a server failure: it is returned wrapped, not as
+// invalid_client. So is a client none of whose secrets matched while one
+// of their hashes was made under a pepper the Hasher does not hold: the
+// error wraps [ErrUnknownKey] (an [ErrInvalidConfig]), which [WriteError]
+// answers with a 500 and logs as a configuration bug, for a deployment
+// whose pepper is wrong would otherwise refuse every client as
 // invalid_client.
 func (a *Authenticator) Authenticate(ctx context.Context, c Credentials) (*Client, error) {
 	p := hashPresented{secret: c.Secret.Reveal()}
@@ -108,13 +112,15 @@ func (a *Authenticator) authenticate(ctx context.Context, c Credentials, p *hash
 		// whose one secret matches nothing.
 		client = authStandIn.Clone()
 		client.Secrets[0].Hash = a.Hasher.standInHash()
-		_, _ = a.check(client, c.Method, now(), p)
+		_, _, _ = a.check(client, c.Method, now(), p)
 		client = nil
-	} else if i, ok := a.check(client, c.Method, now(), p); ok {
+	} else if i, ok, err := a.check(client, c.Method, now(), p); ok {
 		if i >= 0 && p.rehash {
 			return a.upgrade(ctx, client, i, p), nil
 		}
 		return client, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("oauthclient: authenticating client %q: %w", client.ID, err)
 	}
 	if p.secret != "" && p.totalWork() == 0 {
 		// Nothing was hashed: do the work a known client would cause.
@@ -136,35 +142,42 @@ var authStandIn = &Client{
 
 // check reports whether the presented credentials authenticate client, and
 // the index of the secret that matched (-1 for a public client). On a match
-// p.rehash tells whether that secret's hash is due for a rehash.
-func (a *Authenticator) check(client *Client, method AuthMethod, now time.Time, p *hashPresented) (int, bool) {
+// p.rehash tells whether that secret's hash is due for a rehash. When
+// nothing matched and a secret's hash was made under a pepper the Hasher
+// does not hold, err wraps ErrUnknownKey.
+func (a *Authenticator) check(client *Client, method AuthMethod, now time.Time, p *hashPresented) (int, bool, error) {
 	registered := client.TokenEndpointAuthMethod
 	if registered == "" {
 		registered = AuthMethodBasic
 	}
 	if client.Status != StatusActive || method != registered {
-		return -1, false
+		return -1, false, nil
 	}
 	switch registered {
 	case AuthMethodNone:
-		return -1, p.secret == ""
+		return -1, p.secret == "", nil
 	case AuthMethodBasic, AuthMethodPost:
 		if p.secret == "" {
-			return -1, false
+			return -1, false, nil
 		}
 	default:
-		return -1, false
+		return -1, false, nil
 	}
+	var unknownKey error
 	for _, i := range authNewestValid(client.Secrets, now) {
 		if i < 0 {
 			break
 		}
-		if rehash, err := a.Hasher.verify(client.Secrets[i].Hash, p); err == nil {
+		rehash, err := a.Hasher.verify(client.Secrets[i].Hash, p)
+		if err == nil {
 			p.rehash = rehash
-			return i, true
+			return i, true, nil
+		}
+		if errors.Is(err, ErrUnknownKey) {
+			unknownKey = err
 		}
 	}
-	return -1, false
+	return -1, false, unknownKey
 }
 
 // upgrade stores a new hash of the presented secret in place of the hash of
@@ -181,11 +194,7 @@ func (a *Authenticator) upgrade(ctx context.Context, client *Client, i int, p *h
 	if isFastHash(client.Secrets[i].Hash) {
 		hash, err = a.Hasher.Hash(secret)
 	} else {
-		r := a.Rand
-		if r == nil {
-			r = rand.Reader
-		}
-		hash, err = a.Hasher.HashSlow(secret, r)
+		hash, err = a.Hasher.HashSlow(secret, a.Rand)
 	}
 	if err != nil {
 		return client

@@ -22,7 +22,8 @@ var (
 	ErrHashMismatch = errors.New("oauthclient: secret does not match hash")
 	// ErrUnsupportedHash: the hash string is malformed, names an algorithm
 	// this package does not verify, has parameters beyond its limits, or was
-	// made with a pepper the Hasher does not hold.
+	// made with a pepper the Hasher does not hold (that error also wraps
+	// ErrUnknownKey).
 	ErrUnsupportedHash = errors.New("oauthclient: unsupported or malformed hash")
 )
 
@@ -178,8 +179,8 @@ func (h *Hasher) Hash(secret Plaintext) (string, error) {
 }
 
 // HashSlow returns the argon2id hash of a secret chosen by a person, with a
-// fresh salt read from rand (crypto/rand.Reader in production) and the
-// Hasher's Argon2 parameters.
+// fresh salt read from rand and the Hasher's Argon2 parameters. A nil rand
+// means crypto/rand.
 func (h *Hasher) HashSlow(secret Plaintext, rand io.Reader) (string, error) {
 	if secret.IsZero() {
 		return "", errHashEmptySecret
@@ -190,7 +191,7 @@ func (h *Hasher) HashSlow(secret Plaintext, rand io.Reader) (string, error) {
 		return "", fmt.Errorf("%w: argon2id parameters out of range", ErrUnsupportedHash)
 	}
 	salt := make([]byte, a.SaltLength)
-	if _, err := io.ReadFull(rand, salt); err != nil {
+	if _, err := io.ReadFull(randOrDefault(rand), salt); err != nil {
 		return "", fmt.Errorf("oauthclient: reading salt: %w", err)
 	}
 	key := argon2.IDKey([]byte(secret.Reveal()), salt, a.Time, a.Memory, a.Threads, a.KeyLength)
@@ -201,6 +202,13 @@ func (h *Hasher) HashSlow(secret Plaintext, rand io.Reader) (string, error) {
 // Verify reports whether secret matches the encoded hash: nil if it does,
 // ErrHashMismatch if it does not, ErrUnsupportedHash if the hash cannot be
 // verified. It never panics, whatever the string.
+//
+// An HMAC hash whose key id names neither the Pepper nor one of the
+// PreviousPeppers (or any HMAC hash while no Pepper is set) fails with an
+// error that wraps both ErrUnsupportedHash and [ErrUnknownKey], a
+// configuration error: the Hasher lacks the pepper the hash was made
+// under. The key id is read on a mismatch only, so a match costs nothing
+// more.
 //
 // On a match, needsRehash reports that the hash is not what this Hasher
 // would produce now for that kind of secret, and the caller should store a
@@ -314,19 +322,34 @@ func (h *Hasher) verifyHMAC(rest string, p *hashPresented) (bool, error) {
 	}
 	key, keyIndex := h.pepperFor(id)
 	if key == nil {
-		return false, ErrUnsupportedHash
+		return false, errHashUnknownKey
 	}
 	got := p.hmacDigest(key, keyIndex)
 	if err := hashCompare(got[:], want[:]); err != nil {
+		if len(h.PreviousPeppers) == 0 {
+			// pepperFor took the Pepper without reading the key id. Only
+			// now that the digest differs is the id worth its HMAC: a
+			// hash under another pepper is a configuration error, not a
+			// wrong secret. A wrong secret and an unknown client (whose
+			// stand-in hash is under the Pepper) both get here.
+			if k := hashKeyID(key); string(k[:]) != id {
+				return false, errHashUnknownKey
+			}
+		}
 		return false, err
 	}
 	return keyIndex != 0, nil
 }
 
+// errHashUnknownKey is Verify's error for an HMAC hash under a pepper the
+// Hasher does not hold: ErrUnknownKey (a configuration error) and
+// ErrUnsupportedHash (this Hasher cannot verify it).
+var errHashUnknownKey = fmt.Errorf("%w (%w)", ErrUnknownKey, ErrUnsupportedHash)
+
 // pepperFor returns the pepper whose key id is id, and its index (0 for
 // Pepper, i+1 for PreviousPeppers[i]), or nil. Without previous peppers it
 // returns the current Pepper whatever the id, sparing the key id
-// computation: a hash under another pepper fails to match anyway.
+// computation on a match: verifyHMAC reads the id only on a mismatch.
 func (h *Hasher) pepperFor(id string) ([]byte, int) {
 	if h == nil {
 		return nil, 0

@@ -111,7 +111,7 @@ type hashVerifyCase struct {
 	hasher     *Hasher
 	encoded    string
 	secret     string
-	wantErr    error // nil, ErrHashMismatch or ErrUnsupportedHash
+	wantErr    error // nil, ErrHashMismatch, ErrUnsupportedHash or ErrUnknownKey (which is also ErrUnsupportedHash)
 	wantRehash bool
 }
 
@@ -167,9 +167,10 @@ func hashVerifyCases(t testing.TB) []hashVerifyCase {
 		{name: "hmac during rotation", hasher: rotating, encoded: mac, secret: hashTestSecret},
 		{name: "hmac under previous pepper", hasher: rotating, encoded: oldMac, secret: hashTestSecret, wantRehash: true},
 		{name: "hmac previous pepper wrong secret", hasher: rotating, encoded: oldMac, secret: "nope", wantErr: ErrHashMismatch},
-		{name: "hmac under another pepper", hasher: peppered, encoded: oldMac, secret: hashTestSecret, wantErr: ErrHashMismatch},
-		{name: "hmac unknown key id", hasher: rotating, encoded: "$hmac-sha256$k=00000000$" + mac[len(mac)-43:], secret: hashTestSecret, wantErr: ErrUnsupportedHash},
-		{name: "hmac without pepper", encoded: mac, secret: hashTestSecret, wantErr: ErrUnsupportedHash},
+		{name: "hmac under another pepper", hasher: peppered, encoded: oldMac, secret: hashTestSecret, wantErr: ErrUnknownKey},
+		{name: "hmac under another pepper wrong secret", hasher: peppered, encoded: oldMac, secret: "nope", wantErr: ErrUnknownKey},
+		{name: "hmac unknown key id", hasher: rotating, encoded: "$hmac-sha256$k=00000000$" + mac[len(mac)-43:], secret: hashTestSecret, wantErr: ErrUnknownKey},
+		{name: "hmac without pepper", encoded: mac, secret: hashTestSecret, wantErr: ErrUnknownKey},
 		{name: "hmac key id not hex", hasher: peppered, encoded: mac[:15] + "zzzzzzzz" + mac[23:], secret: hashTestSecret, wantErr: ErrUnsupportedHash},
 		{name: "hmac without key id", hasher: peppered, encoded: "$hmac-sha256$" + mac[len(mac)-43:], secret: hashTestSecret, wantErr: ErrUnsupportedHash},
 		{name: "hmac short key id", hasher: peppered, encoded: "$hmac-sha256$k=abc$" + mac[len(mac)-43:], secret: hashTestSecret, wantErr: ErrUnsupportedHash},
@@ -251,6 +252,12 @@ func TestVerify(t *testing.T) {
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
 				assert.False(t, rehash)
+				if errors.Is(tt.wantErr, ErrUnknownKey) {
+					assert.ErrorIs(t, err, ErrUnsupportedHash, "this Hasher cannot verify it")
+					assert.ErrorIs(t, err, ErrInvalidConfig, "a configuration error, not a wrong secret")
+				} else {
+					assert.NotErrorIs(t, err, ErrUnknownKey)
+				}
 				if tt.secret != "" {
 					assert.NotContains(t, err.Error(), tt.secret)
 				}

@@ -18,11 +18,11 @@ const SecretPrefix = "poa_cs_"
 const secretRandomBytes = 32
 
 // GenerateSecret returns a new client secret: SecretPrefix followed by 32
-// bytes read from r (crypto/rand.Reader in production) in unpadded base64url,
-// 50 URL-safe characters in all.
+// bytes read from r in unpadded base64url, 50 URL-safe characters in all. A
+// nil r means crypto/rand.
 func GenerateSecret(r io.Reader) (Plaintext, error) {
 	var raw [secretRandomBytes]byte
-	if _, err := io.ReadFull(r, raw[:]); err != nil {
+	if _, err := io.ReadFull(randOrDefault(r), raw[:]); err != nil {
 		return Plaintext{}, fmt.Errorf("oauthclient: generating secret: %w", err)
 	}
 	var out [len(SecretPrefix) + 43]byte
@@ -62,9 +62,9 @@ func SecretHint(p Plaintext) string {
 }
 
 // NewClientID returns a random client ID: a UUID version 4 made of 16 bytes
-// read from r (crypto/rand.Reader in production).
+// read from r. A nil r means crypto/rand.
 func NewClientID(r io.Reader) (string, error) {
-	id, err := uuid.NewRandomFromReader(r)
+	id, err := uuid.NewRandomFromReader(randOrDefault(r))
 	if err != nil {
 		return "", fmt.Errorf("oauthclient: generating client ID: %w", err)
 	}
@@ -74,8 +74,10 @@ func NewClientID(r io.Reader) (string, error) {
 // NewSecret generates a client secret from r (see [GenerateSecret]) and
 // returns it with its stored form: the fast hash (see [Hasher.Hash]), a
 // random ID (a UUID read from r after the secret), the hint and CreatedAt
-// set to now, without expiry. Show the Plaintext once; store the Secret.
+// set to now, without expiry. Show the Plaintext once; store the Secret. A
+// nil r means crypto/rand.
 func (h *Hasher) NewSecret(r io.Reader, now time.Time) (Plaintext, Secret, error) {
+	r = randOrDefault(r)
 	plain, err := GenerateSecret(r)
 	if err != nil {
 		return Plaintext{}, Secret{}, err

@@ -1,7 +1,6 @@
 package oauthclient
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -49,14 +48,16 @@ func GenerateToken(r io.Reader, kind TokenKind) (value Plaintext, hash string, e
 
 // GenerateRegistrationToken returns a new RFC 7592 registration access
 // token, prefixed [PrefixRegistrationToken], and its hash for
-// Client.RegistrationTokenHash. It is built like [GenerateToken]'s values.
+// Client.RegistrationTokenHash. It is built like [GenerateToken]'s values; a nil r means
+// crypto/rand.
 func GenerateRegistrationToken(r io.Reader) (value Plaintext, hash string, err error) {
 	return newTokenValue(r, PrefixRegistrationToken)
 }
 
 // GenerateInitialAccessToken returns a new RFC 7591 initial access token,
 // prefixed [PrefixInitialAccess], and its hash (see [HashToken]). It is
-// built like [GenerateToken]'s values.
+// built like [GenerateToken]'s values; a nil r means
+// crypto/rand.
 func GenerateInitialAccessToken(r io.Reader) (value Plaintext, hash string, err error) {
 	return newTokenValue(r, PrefixInitialAccess)
 }
@@ -65,11 +66,8 @@ func GenerateInitialAccessToken(r io.Reader) (value Plaintext, hash string, err 
 const tokenMaxPrefixLen = len(PrefixRegistrationToken)
 
 func newTokenValue(r io.Reader, prefix string) (Plaintext, string, error) {
-	if r == nil {
-		r = rand.Reader
-	}
 	random := make([]byte, tokenRandomBytes)
-	if _, err := io.ReadFull(r, random); err != nil {
+	if _, err := io.ReadFull(randOrDefault(r), random); err != nil {
 		return Plaintext{}, "", fmt.Errorf("oauthclient: reading random bytes for a token: %w", err)
 	}
 	var buf [tokenMaxPrefixLen + tokenEncodedLen]byte
