@@ -1,9 +1,7 @@
 package oauthclient
 
 import (
-	"crypto/rand"
 	"io"
-	"sync"
 	"time"
 )
 
@@ -30,7 +28,7 @@ type Config struct {
 
 // Settle returns c with every default filled in: a Hasher, a
 // RedirectPolicy, a clock, and a random source safe for concurrent use
-// ([LockedRand] of c.Rand). Settling a settled Config returns it
+// ([LockedReader] of c.Rand). Settling a settled Config returns it
 // unchanged, so components that each settle the Config they are given
 // still share one Hasher and one random source.
 func (c Config) Settle() Config {
@@ -43,7 +41,7 @@ func (c Config) Settle() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	c.Rand = LockedRand(c.Rand)
+	c.Rand = LockedReader(c.Rand)
 	return c
 }
 
@@ -52,45 +50,4 @@ func (c Config) Settle() Config {
 func (c Config) Authenticator(clients ClientGetter) *Authenticator {
 	s := c.Settle()
 	return &Authenticator{Clients: clients, Hasher: s.Hasher, Now: s.Now, Rand: s.Rand}
-}
-
-// LockedRand returns a random source safe for concurrent use that reads
-// from r: crypto/rand.Reader itself when r is nil or is crypto/rand.Reader,
-// r itself when it already comes from LockedRand, and otherwise r with its
-// reads serialised, for a reader that is not safe for concurrent use (a
-// seeded generator in tests).
-func LockedRand(r io.Reader) io.Reader {
-	switch r.(type) {
-	case nil:
-		return rand.Reader
-	case *lockedReader:
-		return r
-	}
-	if r == rand.Reader {
-		return r
-	}
-	return &lockedReader{r: r}
-}
-
-// randOrDefault is the random source of a function given r: r, or
-// crypto/rand.Reader when r is nil. Every function of this package that
-// takes a reader reads through it.
-func randOrDefault(r io.Reader) io.Reader {
-	if r == nil {
-		return rand.Reader
-	}
-	return r
-}
-
-// lockedReader serialises reads from a reader that may not be safe for
-// concurrent use.
-type lockedReader struct {
-	mu sync.Mutex
-	r  io.Reader
-}
-
-func (l *lockedReader) Read(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.r.Read(p)
 }

@@ -135,9 +135,9 @@ func TestNilRandMeansCryptoRand(t *testing.T) {
 			_, err := io.ReadFull(Config{Rand: r}.Settle().Rand, b[:])
 			return string(b[:]), err
 		}},
-		{"LockedRand", func(r io.Reader) (string, error) {
+		{"LockedReader", func(r io.Reader) (string, error) {
 			var b [16]byte
-			_, err := io.ReadFull(LockedRand(r), b[:])
+			_, err := io.ReadFull(LockedReader(r), b[:])
 			return string(b[:]), err
 		}},
 	}
@@ -170,9 +170,9 @@ func TestAuthenticatorNilRandUpgradesSlowHash(t *testing.T) {
 	assert.True(t, strings.HasPrefix(s.stored().Secrets[0].Hash, hashPrefixArgon2), "upgraded with a salt from crypto/rand")
 }
 
-func TestLockedRandIsSafeForConcurrentUse(t *testing.T) {
+func TestLockedReaderIsSafeForConcurrentUse(t *testing.T) {
 	t.Parallel()
-	r := LockedRand(&countingReader{})
+	r := LockedReader(&countingReader{})
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
@@ -184,12 +184,12 @@ func TestLockedRandIsSafeForConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, 800, r.(*lockedReader).r.(*countingReader).n)
-	assert.Same(t, r, LockedRand(r))
-	assert.True(t, LockedRand(rand.Reader) == rand.Reader)
+	assert.Same(t, r, LockedReader(r))
+	assert.True(t, LockedReader(rand.Reader) == rand.Reader)
 }
 
 // countingReader counts its reads; it is not safe for concurrent use, so
-// the race detector catches a LockedRand that does not serialise.
+// the race detector catches a LockedReader that does not serialise.
 type countingReader struct{ n int }
 
 func (c *countingReader) Read(p []byte) (int, error) {

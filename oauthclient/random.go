@@ -20,6 +20,16 @@ func LockedReader(r io.Reader) io.Reader {
 	return &lockedReader{r: r}
 }
 
+// randOrDefault is the random source of a function given r: r, or
+// crypto/rand.Reader when r is nil. Every function of this package that
+// takes a reader reads through it.
+func randOrDefault(r io.Reader) io.Reader {
+	if r == nil {
+		return rand.Reader
+	}
+	return r
+}
+
 type lockedReader struct {
 	mu sync.Mutex
 	r  io.Reader
