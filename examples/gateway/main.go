@@ -42,7 +42,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/portaloauth/portaloauth/catalogue"
+	"github.com/portaloauth/portaloauth/internal/demo"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/portal/authserver"
@@ -51,12 +51,8 @@ import (
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
 
-// The demo catalogue's IDs.
-const (
-	demoAPIID    = "demo-api"
-	demoPolicyID = "demo-policy"
-	demoEntryID  = "demo-entry"
-)
+// demoAPIID is the catalogue ID of the demo's API.
+const demoAPIID = "demo-api"
 
 // shutdownTimeout bounds how long in-flight requests may finish after a
 // signal.
@@ -133,7 +129,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	}
 	base := "http://" + ln.Addr().String()
 
-	st, demo, closeStore, err := openStore(ctx, o, log)
+	st, inMemory, closeStore, err := openStore(ctx, o, log)
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -159,8 +155,8 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", as.RequireToken(newProxy(target), o.apiID))
-	if demo {
-		creds, err := seedDemo(ctx, svc)
+	if inMemory {
+		nc, err := demo.Seed(ctx, svc, demo.Options{APIID: demoAPIID})
 		if err != nil {
 			_ = ln.Close()
 			return err
@@ -168,7 +164,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(addr stri
 		mux.Handle(pathToken, as.TokenHandler())
 		mux.Handle(pathRevoke, as.RevocationHandler())
 		mux.Handle(pathIntrospect, as.IntrospectionHandler())
-		printDemo(out, base, creds)
+		printDemo(out, base, demoCredentials{clientID: nc.Client.ID, secret: nc.Secret})
 	}
 
 	srv := &http.Server{
@@ -299,41 +295,6 @@ const (
 	pathRevoke     = "/oauth/revoke"
 	pathIntrospect = "/oauth/introspect"
 )
-
-// seedDemo adds the demo catalogue, developer and client.
-func seedDemo(ctx context.Context, svc *portal.Service) (demoCredentials, error) {
-	steps := []func() error{
-		func() error {
-			return svc.AddAPI(ctx, &catalogue.API{ID: demoAPIID, Name: "Demo API", AuthMode: catalogue.AuthOAuth2, Active: true})
-		},
-		func() error {
-			return svc.AddPolicy(ctx, &catalogue.Policy{ID: demoPolicyID, Name: "Demo policy", Active: true,
-				AccessRights: []catalogue.AccessRight{{APIID: demoAPIID}}, Scopes: []string{"read", "write"}})
-		},
-		func() error {
-			return svc.AddEntry(ctx, &catalogue.Entry{ID: demoEntryID, APIID: demoAPIID, DisplayName: "Demo API",
-				PolicyIDs: []string{demoPolicyID}, Visible: true})
-		},
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
-		}
-	}
-	dev, err := svc.RegisterDeveloper(ctx, portal.NewDeveloper{Email: "dev@example.com", Name: "Demo Developer"})
-	if err != nil {
-		return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
-	}
-	nc, err := svc.CreateClient(ctx, dev.ID, portal.CreateClientRequest{
-		EntryIDs: []string{demoEntryID},
-		Metadata: oauthclient.Metadata{ClientName: "Demo client", Scope: "read",
-			GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}},
-	})
-	if err != nil {
-		return demoCredentials{}, fmt.Errorf("seeding the demo: %w", err)
-	}
-	return demoCredentials{clientID: nc.Client.ID, secret: nc.Secret}, nil
-}
 
 func printDemo(out io.Writer, base string, c demoCredentials) {
 	fmt.Fprintf(out, `demo client (in memory; it is gone when the gateway stops):

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,8 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/portaloauth/portaloauth/catalogue"
-	"github.com/portaloauth/portaloauth/oauthclient"
+	"github.com/portaloauth/portaloauth/internal/demo"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/portal/authserver"
 	"github.com/portaloauth/portaloauth/store/memory"
@@ -116,23 +114,8 @@ func NewServerOn(ctx context.Context, st portal.Store) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	steps := []error{
-		svc.AddAPI(ctx, &catalogue.API{ID: apiID, Name: "Payments", AuthMode: catalogue.AuthOAuth2, Active: true}),
-		svc.AddPolicy(ctx, &catalogue.Policy{ID: "gold", Name: "Gold", Active: true, Scopes: []string{"read", "write"},
-			AccessRights: []catalogue.AccessRight{{APIID: apiID}}}),
-		svc.AddEntry(ctx, &catalogue.Entry{ID: apiID, APIID: apiID, DisplayName: "Payments",
-			PolicyIDs: []string{"gold"}, Visible: true}),
-	}
-	if err := errors.Join(steps...); err != nil {
-		return nil, err
-	}
-	dev, err := svc.RegisterDeveloper(ctx, portal.NewDeveloper{Email: "bench@example.com", Name: "Bench"})
-	if err != nil {
-		return nil, err
-	}
-	nc, err := svc.CreateClient(ctx, dev.ID, portal.CreateClientRequest{EntryIDs: []string{apiID},
-		Metadata: oauthclient.Metadata{ClientName: "Batch job", Scope: "read write",
-			GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}}})
+	nc, err := demo.Seed(ctx, svc, demo.Options{APIID: apiID, APIName: "Payments", PolicyID: "gold",
+		ClientScope: "read write", Email: "bench@example.com"})
 	if err != nil {
 		return nil, err
 	}
