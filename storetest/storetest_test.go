@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -92,7 +94,35 @@ func TestBrokenStore(t *testing.T) {
 	}
 	b, ok := brokenStores[name]
 	require.True(t, ok, "no broken store %q", name)
-	storetest.Run(t, func(t *testing.T) portal.Store { return b.wrap(memory.New()) })
+	if os.Getenv(brokenRolesEnv) == "" {
+		storetest.Run(t, func(t *testing.T) portal.Store { return b.wrap(memory.New()) })
+		return
+	}
+	newStore := func(t *testing.T) oauthclient.Store {
+		m := memory.New()
+		return clientsAndTokens{Store: b.wrap(m), elsewhere: m}
+	}
+	storetest.RunClients(t, newStore)
+	storetest.RunTokens(t, newStore)
+}
+
+// brokenRolesEnv, when set, makes the child process run only the client
+// and token suites, on the broken store seen as an oauthclient.Store.
+const brokenRolesEnv = "STORETEST_BROKEN_ROLES"
+
+// runBroken runs the suite on the named broken store in a child process
+// and checks that it fails where it must and passes elsewhere.
+func runBroken(t *testing.T, name string, failing []string, env ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBrokenStore$", "-test.v", "-test.count=1")
+	cmd.Env = append(append(os.Environ(), brokenEnv+"="+name), env...)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the suite passed a store where %s:\n%s", name, out)
+	for _, sub := range failing {
+		assert.Contains(t, string(out), "--- FAIL: TestBrokenStore/"+sub)
+	}
+	assert.Contains(t, string(out), "--- PASS: TestBrokenStore/", "the other rules still pass")
 }
 
 func TestRunFailsOnBrokenStores(t *testing.T) {
@@ -100,17 +130,29 @@ func TestRunFailsOnBrokenStores(t *testing.T) {
 	for name, b := range brokenStores {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestBrokenStore$", "-test.v", "-test.count=1")
-			cmd.Env = append(os.Environ(), brokenEnv+"="+name)
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			require.ErrorAs(t, err, &exit, "the suite passed a store where %s:\n%s", name, out)
-			for _, sub := range b.failing {
-				assert.Contains(t, string(out), "--- FAIL: TestBrokenStore/"+sub)
-			}
-			assert.Contains(t, string(out), "--- PASS: TestBrokenStore/", "the other rules still pass")
+			runBroken(t, name, b.failing)
 		})
 	}
+}
+
+// The client and token suites alone catch the broken stores of their
+// roles, as a team keeping only clients and tokens relies on.
+func TestRoleSuitesFailOnBrokenStores(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for name, b := range brokenStores {
+		if !slices.ContainsFunc(b.failing, func(sub string) bool {
+			return strings.HasPrefix(sub, "Clients/") || strings.HasPrefix(sub, "Tokens/")
+		}) {
+			continue
+		}
+		n++
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			runBroken(t, name, b.failing, brokenRolesEnv+"=1")
+		})
+	}
+	require.GreaterOrEqual(t, n, 5, "client and token broken stores")
 }
 
 type ignoresVersions struct{ *memory.Store }
