@@ -54,7 +54,8 @@
 // A Store keeps no cache: every authentication reads the client, every
 // token check reads the token. A client disabled, a secret rotated or a
 // token revoked through one node is therefore refused by every other node
-// on its next request, with no invalidation protocol. Each change is one
+// on its next request. (store/cache trades that for reads from memory,
+// refreshed by notifications within milliseconds.) Each change is one
 // statement or one transaction: optimistic concurrency through a version
 // column (UPDATE ... WHERE id = $1 AND version = $2; no row changed means
 // oauthclient.ErrConflict, or oauthclient.ErrNotFound if the row is gone),
@@ -64,6 +65,20 @@
 // succeeds). Any node may call [Store.PurgeExpiredTokens] periodically:
 // each call deletes a bounded batch, and concurrent purgers skip each
 // other's rows (FOR UPDATE SKIP LOCKED).
+//
+// # Change notifications
+//
+// Migration 0002 adds triggers that, in the transaction of every update
+// or deletion of a token, client, client secret, API, policy or catalogue
+// entry (cascades, purges and statements outside this package included),
+// call pg_notify on the channel "portaloauth.<schema>" with the ID or token
+// hash of what changed, never a secret or a token: the notification is
+// delivered at commit, and a rolled-back change announces nothing. A
+// statement deleting more than 16 tokens of one client announces the
+// client's tokens as a whole. [Store.WatchChanges] listens on one
+// connection of its own and reports them, with the connection's losses,
+// to a [portal.ChangeWatcher]; package store/cache builds a node-local
+// cache on it.
 //
 // # Tokens under concurrency
 //
