@@ -126,28 +126,49 @@ func reportLoopback(b *testing.B, s *bench.Server, e bench.Endpoint) {
 	b.ReportMetric(float64(requests)/elapsed.Seconds(), "req/s")
 }
 
-// BenchmarkGatewayStores serves the gateway middleware on each store in
-// turn (in-memory, PostgreSQL, PostgreSQL behind store/cache) and sends it
-// requests over loopback in rounds of 200 ms, reporting requests per
-// second. It needs PostgreSQL (PORTALOAUTH_TEST_POSTGRES):
+// BenchmarkGatewayStores serves the gateway middleware on three stores at
+// once (in-memory, PostgreSQL, PostgreSQL behind store/cache) and sends
+// each, in turn within every iteration, requests over loopback for 200 ms,
+// so that the load of a shared machine falls on the three alike. It
+// reports each store's requests per second and the two ratios of the
+// targets. It needs PostgreSQL (PORTALOAUTH_TEST_POSTGRES):
 //
-//	go test -run '^$' -bench GatewayStores -count 3 ./internal/bench
+//	go test -run '^$' -bench GatewayStores -benchtime 20x -count 3 ./internal/bench
 func BenchmarkGatewayStores(b *testing.B) {
 	dsn := pgtest.DSN(b)
-	for _, g := range []string{bench.GroupMemory, bench.GroupPostgres, bench.GroupPostgresCached} {
-		b.Run(g, func(b *testing.B) {
-			s, stop, err := bench.StartGateway(b.Context(), g, dsn)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(stop)
-			// Warm up: every issued token used once.
-			if _, err := s.Loopback(b.Context(), bench.EndpointGateway, 0, 200*time.Millisecond); err != nil {
-				b.Fatal(err)
-			}
-			reportLoopback(b, s, bench.EndpointGateway)
-		})
+	groups := []string{bench.GroupMemory, bench.GroupPostgres, bench.GroupPostgresCached}
+	servers := make([]*bench.Server, len(groups))
+	for i, g := range groups {
+		s, stop, err := bench.StartGateway(b.Context(), g, dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(stop)
+		// Warm up: every issued token used once.
+		if _, err := s.Loopback(b.Context(), bench.EndpointGateway, 0, 200*time.Millisecond); err != nil {
+			b.Fatal(err)
+		}
+		servers[i] = s
 	}
+	requests := make([]int64, len(groups))
+	elapsed := make([]time.Duration, len(groups))
+	for b.Loop() {
+		for i, s := range servers {
+			res, err := s.Loopback(b.Context(), bench.EndpointGateway, 0, 200*time.Millisecond)
+			if err != nil || res.Failures > 0 {
+				b.Fatal(groups[i], res, err)
+			}
+			requests[i] += res.Requests
+			elapsed[i] += res.Elapsed
+		}
+	}
+	rate := make([]float64, len(groups))
+	for i, g := range groups {
+		rate[i] = float64(requests[i]) / elapsed[i].Seconds()
+		b.ReportMetric(rate[i], g+"-req/s")
+	}
+	b.ReportMetric(rate[2]/rate[1], "cached/uncached")
+	b.ReportMetric(rate[0]/rate[2], "memory/cached")
 }
 
 // BenchmarkPropagation measures, with two cached nodes on separate pools,
