@@ -44,8 +44,8 @@ type ChangeWatcher interface {
 	// Creations are not announced: a record nobody has seen cannot be
 	// stale.
 	Changed(Change)
-	// Lost is called when the feed stops listening: changes may go
-	// unannounced until the next call of Listening.
+	// Lost is called when the feed stops listening, or fails to start:
+	// changes may go unannounced until the next call of Listening.
 	Lost(err error)
 }
 

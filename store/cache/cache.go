@@ -128,6 +128,7 @@ type Store struct {
 	mu       sync.Mutex
 	ready    chan struct{} // closed while live
 	listened bool          // Listening was called before
+	failing  bool          // the last attempts to listen failed
 }
 
 var (
@@ -228,6 +229,7 @@ func (w watcher) Listening() {
 		s.reconnects.Add(1)
 	}
 	s.listened = true
+	s.failing = false
 	select {
 	case <-s.ready:
 	default:
@@ -240,10 +242,11 @@ func (w watcher) Listening() {
 	}
 }
 
-// Lost stops serving from the cache and empties it.
+// Lost stops serving from the cache and empties it. It logs the loss, or
+// the first of consecutive failures to listen.
 func (w watcher) Lost(err error) {
 	s := w.s
-	s.live.Store(false)
+	wasLive := s.live.Swap(false)
 	s.gen.Add(1)
 	s.lru.clear()
 	s.mu.Lock()
@@ -252,9 +255,18 @@ func (w watcher) Lost(err error) {
 		s.ready = make(chan struct{})
 	default:
 	}
+	logIt := wasLive || !s.failing
+	s.failing = !wasLive
 	s.mu.Unlock()
-	if s.opts.Logger != nil && !errors.Is(err, context.Canceled) {
-		s.opts.Logger.LogAttrs(context.Background(), slog.LevelWarn, "cache lost its change feed: reading through",
+	if s.opts.Logger != nil && logIt && !errors.Is(err, context.Canceled) {
+		msg := "cache lost its change feed: reading through"
+		if s.opts.WhenLost == Refuse {
+			msg = "cache lost its change feed: refusing reads"
+		}
+		if !wasLive {
+			msg = "cache cannot listen for changes: not serving from memory"
+		}
+		s.opts.Logger.LogAttrs(context.Background(), slog.LevelWarn, msg,
 			slog.String("error", err.Error()), slog.Any("stats", s.Stats()))
 	}
 }

@@ -1,9 +1,12 @@
 package cache_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -523,4 +526,48 @@ func TestConcurrentRevokeAndIntrospect(t *testing.T) {
 	}
 	assert.Zero(t, violations.Load(), "a read that began after its node knew of the revocation accepted the token")
 	t.Logf("reads on b accepted between a's commit and b's notification: %d", window.Load())
+}
+
+// TestNoNotificationsNeverListens checks that a cache over a schema whose
+// triggers do not announce changes (migration 0002 missing or disabled)
+// never serves from memory: every read goes to the database.
+func TestNoNotificationsNeverListens(t *testing.T) {
+	t.Parallel()
+	dsn, schema := pgtest.Schema(t)
+	a := newNode(t, dsn, schema, "a", cache.Options{}, nil)
+	hashes := fixture(t, a, "c1", 1)
+	_, err := a.pool.Exec(t.Context(), "ALTER TABLE tokens DISABLE TRIGGER tokens_deleted_notify")
+	require.NoError(t, err)
+
+	var logs lockedBuffer
+	b := cache.New(a.pg, cache.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	t.Cleanup(b.Close)
+	ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+	defer cancel()
+	require.ErrorIs(t, b.Ready(ctx), context.DeadlineExceeded, "the cache never listens")
+	for range 2 {
+		_, err := b.GetToken(t.Context(), hashes[0])
+		require.NoError(t, err)
+	}
+	assert.Equal(t, cache.Stats{}, b.Stats(), "nothing served from memory")
+	assert.Equal(t, 1, strings.Count(logs.String(), "cache cannot listen for changes"),
+		"the failure is logged, once while it lasts: %s", logs.String())
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

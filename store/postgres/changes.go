@@ -40,8 +40,10 @@ const ListenerApplicationName = "portaloauth listener"
 // w.Listening is called once LISTEN has succeeded; from then on every
 // committed change is announced. When the connection fails (the server
 // ends it, the network drops it, or a heartbeat round trip gets no answer
-// within two seconds) w.Lost is called, and WatchChanges reconnects, with
-// a backoff of at most two seconds, and calls w.Listening again.
+// within two seconds), or an attempt to listen fails (the server is down,
+// or the schema lacks migration 0002's triggers), w.Lost is called, and
+// WatchChanges tries again, with a backoff of at most two seconds, and
+// calls w.Listening once it listens.
 func (s *Store) WatchChanges(ctx context.Context, w portal.ChangeWatcher) error {
 	delay := retryMin
 	for {
@@ -52,8 +54,8 @@ func (s *Store) WatchChanges(ctx context.Context, w portal.ChangeWatcher) error 
 			}
 			return ctx.Err()
 		}
+		w.Lost(err)
 		if listened {
-			w.Lost(err)
 			delay = retryMin
 		}
 		select {
@@ -84,13 +86,19 @@ func (s *Store) listen(ctx context.Context, w portal.ChangeWatcher) (listened bo
 		defer cancel()
 		_ = conn.Close(closeCtx)
 	}()
+	// The schema of the tables, and whether its triggers announce changes
+	// (migration 0002): without them nothing would ever be announced, and
+	// a cache must never believe it listens.
 	var schema *string
-	if err := conn.QueryRow(ctx, `SELECT n.nspname FROM pg_class c
-		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('tokens')`).Scan(&schema); err != nil {
+	var triggers bool
+	if err := conn.QueryRow(ctx, `SELECT n.nspname, EXISTS (SELECT 1 FROM pg_trigger t
+			WHERE t.tgrelid = c.oid AND t.tgname = 'tokens_deleted_notify' AND t.tgenabled <> 'D')
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.oid = to_regclass('tokens')`).Scan(&schema, &triggers); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return false, wrapErr(ctx, "listen", err)
 	}
-	if schema == nil {
-		return false, errors.New("postgres: listen: no tokens table on the search_path: run Migrate")
+	if schema == nil || !triggers {
+		return false, errors.New("postgres: listen: the schema on the search_path does not announce changes: run Migrate")
 	}
 	channel := changeChannel(*schema)
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
