@@ -102,7 +102,8 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.auth = &oauthclient.Authenticator{Clients: s.clients, Hasher: svc.Hasher(), Now: s.now}
+	shared := oauthclient.Config{Hasher: svc.Hasher(), Redirects: svc.Redirects(), Now: s.now, Rand: s.rand}
+	s.auth = shared.Authenticator(s.clients)
 	s.errors = oauthclient.ErrorWriter{Realm: issuer, Logger: s.log}
 	return s, nil
 }
