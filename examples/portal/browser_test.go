@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,16 +36,94 @@ func findChromium() string {
 	return ""
 }
 
-// browserSession drives one headless Chromium tab and saves a screenshot
-// after each step.
+// The browser tests share one headless Chromium per test binary: starting
+// it is the slow part on a loaded machine. Each test gets a tab in a
+// browser context of its own, so that cookies never cross tests.
+var sharedBrowser struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel func()
+	dir    string
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedBrowser.cancel != nil {
+		sharedBrowser.cancel()
+	}
+	if sharedBrowser.dir != "" {
+		os.RemoveAll(sharedBrowser.dir)
+	}
+	os.Exit(code)
+}
+
+// newTab returns a tab of the shared Chromium with cookies of its own. It
+// skips the test, saying why, when there is no Chromium, and fails it
+// when CI=true.
+func newTab(t *testing.T) context.Context {
+	t.Helper()
+	chrome := findChromium()
+	if chrome == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but no Chromium found: install Debian's chromium package or set CHROMIUM_PATH")
+		}
+		t.Skip("no Chromium found (install Debian's chromium package or set CHROMIUM_PATH); skipping the browser test")
+	}
+	sharedBrowser.once.Do(func() {
+		sharedBrowser.dir, sharedBrowser.err = os.MkdirTemp("", "portal-chromium-")
+		if sharedBrowser.err != nil {
+			return
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chrome),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.UserDataDir(sharedBrowser.dir),
+			chromedp.WindowSize(1280, 900),
+		)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		sharedBrowser.ctx = ctx
+		sharedBrowser.cancel = func() { cancel(); cancelAlloc() }
+		sharedBrowser.err = chromedp.Do(ctx) // starts the browser
+	})
+	require.NoError(t, sharedBrowser.err, "starting Chromium")
+	tab, closeTab := chromedp.NewContext(sharedBrowser.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(closeTab)
+	ctx, cancel := context.WithTimeout(tab, browserTimeout)
+	t.Cleanup(cancel)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+	return ctx
+}
+
+// browserSession drives one headless Chromium tab and, when
+// PORTAL_TEST_SCREENSHOTS names a directory, saves a screenshot after each
+// step there.
 type browserSession struct {
 	t     *testing.T
 	ctx   context.Context
-	dir   string
+	dir   string // "": no screenshots
 	shots int
 }
 
-// do runs steps, then saves a full-page PNG named after the step.
+func newSession(t *testing.T) *browserSession {
+	b := &browserSession{t: t, ctx: newTab(t), dir: os.Getenv("PORTAL_TEST_SCREENSHOTS")}
+	if b.dir != "" {
+		b.dir = filepath.Join(b.dir, t.Name())
+		require.NoError(t, os.MkdirAll(b.dir, 0o755))
+	}
+	return b
+}
+
+// do runs steps, then saves a screenshot named after the step.
 func (b *browserSession) do(name string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	require.NoError(b.t, chromedp.Do(b.ctx, steps...), name)
@@ -63,6 +142,9 @@ func (b *browserSession) navigate(name string, want int, steps ...chromedp.Actio
 
 func (b *browserSession) screenshot(name string) {
 	b.t.Helper()
+	if b.dir == "" {
+		return
+	}
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	require.NoError(b.t, err)
 	b.shots++
@@ -106,46 +188,10 @@ func (b *browserSession) location() string {
 // its secret.
 func TestBrowserCreateClient(t *testing.T) {
 	t.Parallel()
-	chrome := findChromium()
-	if chrome == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but no Chromium found: install Debian's chromium package or set CHROMIUM_PATH")
-		}
-		t.Skip("no Chromium found (install Debian's chromium package or set CHROMIUM_PATH); skipping the browser test")
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), browserTimeout)
-	defer cancel()
-
 	const adminPassword = "browser-admin-password"
 	a, srv := startApp(t, appConfig{Demo: true, AdminPassword: adminPassword})
-
-	// A screenshot of each step goes to the test's temporary directory, or
-	// to the directory PORTAL_TEST_SCREENSHOTS names, to keep them.
-	shots := t.TempDir()
-	if dir := os.Getenv("PORTAL_TEST_SCREENSHOTS"); dir != "" {
-		require.NoError(t, os.MkdirAll(dir, 0o755))
-		shots = dir
-	}
-	t.Logf("screenshots in %s", shots)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-	b := &browserSession{t: t, ctx: tabCtx, dir: shots}
+	b := newSession(t)
+	ctx := b.ctx
 
 	// 1. Log in to the portal.
 	b.navigate("home", http.StatusOK, chromedp.Navigate(srv.URL+"/"))
