@@ -603,42 +603,43 @@ func badCases() []badCase {
 		}, status: 400},
 		{name: "authorize DELETE", request: method(http.MethodDelete, authserver.PathAuthorize), status: 405, code: "invalid_request"},
 
-		// The authorization endpoint: other errors go back to the client.
+		// The authorization endpoint: every other error of the request is an
+		// error page too, never a redirect to the client (RFC 9700 §4.11.2).
 		{name: "authorize without response_type", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Del("response_type") }))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize response_type token", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Set("response_type", "token") }))
-		}, status: 302, code: "unsupported_response_type"},
+		}, status: 400},
 		{name: "authorize response_type code id_token", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Set("response_type", "code id_token") }))
-		}, status: 302, code: "unsupported_response_type"},
+		}, status: 400},
 		{name: "authorize public client without PKCE", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, authorizeQuery(f.public, ""))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize PKCE plain", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Set("code_challenge", verifier); q.Set("code_challenge_method", "plain") }))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize challenge without method", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Del("code_challenge_method") }))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize method without challenge", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Del("code_challenge") }))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize malformed challenge", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Set("code_challenge", "not*base64url") }))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize scope not allowed", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Set("scope", "read admin") }))
-		}, status: 302, code: "invalid_scope"},
+		}, status: 400},
 		{name: "authorize client without the code grant", request: func(t *testing.T, f *fixture) *http.Request {
 			c := f.newClient(t, f.alice.ID, entryPayments, oauthclient.Metadata{ClientName: "cc with redirect",
 				RedirectURIs: []string{confRedirect}, GrantTypes: []oauthclient.GrantType{oauthclient.GrantClientCredentials}})
 			return authorizeGet(f, authorizeQuery(c, verifier))
-		}, status: 302, code: "unauthorized_client"},
+		}, status: 400},
 		{name: "authorize state repeated", request: func(_ *testing.T, f *fixture) *http.Request {
 			return authorizeGet(f, confQuery(f, func(q url.Values) { q.Add("state", "other") }))
-		}, status: 302, code: "invalid_request"},
+		}, status: 400},
 		{name: "authorize not logged in", request: func(_ *testing.T, f *fixture) *http.Request {
 			return httptest.NewRequest(http.MethodGet, authserver.PathAuthorize+"?"+confQuery(f, nil).Encode(), nil)
 		}, status: 302, check: func(t *testing.T, _ *fixture, rec *httptest.ResponseRecorder) {

@@ -351,13 +351,18 @@ func TestPublicClientPKCEAndCodeReplay(t *testing.T) {
 		Endpoint: oauth2.Endpoint{AuthURL: f.issuer + authserver.PathAuthorize, TokenURL: f.issuer + authserver.PathToken,
 			AuthStyle: oauth2.AuthStyleInParams},
 	}
-	// Without PKCE a public client is sent back with an error.
-	back := f.authorizeRedirect(t, conf.AuthCodeURL("s1"))
-	assert.Equal(t, "invalid_request", back.Get("error"))
-	assert.Equal(t, "s1", back.Get("state"))
+	// Without PKCE a public client's request is refused on an error page.
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, conf.AuthCodeURL("s1"), nil)
+	require.NoError(t, err)
+	req.AddCookie(&http.Cookie{Name: userCookie, Value: f.alice.ID})
+	resp, err := f.srv.Client().Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, f.issuer+authserver.PathAuthorize, resp.Request.URL.Scheme+"://"+resp.Request.URL.Host+resp.Request.URL.Path, "not redirected")
 
 	verifier := oauth2.GenerateVerifier()
-	back = f.authorizeInBrowser(t, conf.AuthCodeURL("s2", oauth2.S256ChallengeOption(verifier)), f.alice.ID)
+	back := f.authorizeInBrowser(t, conf.AuthCodeURL("s2", oauth2.S256ChallengeOption(verifier)), f.alice.ID)
 	code := back.Get("code")
 	tok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	require.NoError(t, err)
@@ -369,19 +374,6 @@ func TestPublicClientPKCEAndCodeReplay(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, f.callAPI(apiPayments, tok.AccessToken).Code)
 	_, err = conf.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
 	retrieveError(t, err, "invalid_grant")
-}
-
-// authorizeRedirect sends a logged-in authorization request that fails
-// before the consent page and returns the error redirect's query.
-func (f *fixture) authorizeRedirect(t *testing.T, authURL string) url.Values {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, authURL, nil)
-	require.NoError(t, err)
-	req.AddCookie(&http.Cookie{Name: userCookie, Value: f.alice.ID})
-	client := *f.srv.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	return redirectQuery(t, resp, err, http.StatusFound)
 }
 
 func TestRotateSecretGracePeriod(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +28,7 @@ var errStoreDown = errors.New("store: connection reset by peer")
 type faultyStore struct {
 	*memory.Store
 	fail string // the failing method
+	err  error  // what it fails with; nil: errStoreDown
 	// raceConsume makes ConsumeToken report the token as used by a
 	// concurrent request.
 	raceConsume bool
@@ -35,6 +37,9 @@ type faultyStore struct {
 // check fails the method if it is the failing one.
 func (s *faultyStore) check(method string) error {
 	if s.fail == method {
+		if s.err != nil {
+			return s.err
+		}
 		return errStoreDown
 	}
 	return nil
@@ -175,12 +180,47 @@ func TestStoreFailuresAreServerErrorsWithoutDetail(t *testing.T) {
 			assert.Equal(t, http.StatusInternalServerError, rec.Code, rec.Body.String())
 			assert.NotContains(t, rec.Body.String(), errStoreDown.Error(), "the detail stays in the log")
 			assert.Contains(t, log.String(), errStoreDown.Error())
+			assert.Contains(t, log.String(), "level=ERROR", "a bug is logged as one")
+			assert.Empty(t, rec.Header().Get("Retry-After"))
 			assertSecurityHeaders(t, rec)
 			if tc.html {
 				assert.Contains(t, rec.Header().Get("Content-Type"), "text/html")
 				assert.Empty(t, rec.Header().Get("Location"))
 			} else {
 				assert.JSONEq(t, `{"error":"server_error","error_description":"the server failed to handle the request"}`, rec.Body.String())
+			}
+		})
+		// The same failure as an outage: the store is unavailable.
+		t.Run(tc.name+" (outage)", func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			req := tc.request(t, f)
+			var log bytes.Buffer
+			rec := httptest.NewRecorder()
+			down := fmt.Errorf("postgres: query: %w: %w", oauthclient.ErrUnavailable, errStoreDown)
+			f.faultyServer(t, &faultyStore{fail: tc.fail, err: down}, &log).ServeHTTP(rec, req)
+
+			assert.NotContains(t, rec.Body.String(), errStoreDown.Error(), "the detail stays in the log")
+			assert.Contains(t, log.String(), errStoreDown.Error())
+			assert.Contains(t, log.String(), "level=WARN", "an outage is logged below ERROR")
+			assert.NotContains(t, log.String(), "level=ERROR")
+			assertSecurityHeaders(t, rec)
+			switch {
+			case tc.fail == "CreateToken" && tc.html:
+				// The user consented: the client learns of the outage.
+				require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+				loc, err := url.Parse(rec.Header().Get("Location"))
+				require.NoError(t, err)
+				assert.Equal(t, "temporarily_unavailable", loc.Query().Get("error"))
+			case tc.html:
+				assert.Equal(t, http.StatusServiceUnavailable, rec.Code, rec.Body.String())
+				assert.Equal(t, "5", rec.Header().Get("Retry-After"))
+				assert.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+				assert.Empty(t, rec.Header().Get("Location"))
+			default:
+				assert.Equal(t, http.StatusServiceUnavailable, rec.Code, rec.Body.String())
+				assert.Equal(t, "5", rec.Header().Get("Retry-After"))
+				assert.JSONEq(t, `{"error":"temporarily_unavailable","error_description":"the server cannot handle the request now; try again later"}`, rec.Body.String())
 			}
 		})
 	}

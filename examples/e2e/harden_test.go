@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,4 +94,32 @@ func TestTokenEndpointGrantsOnlyThePolicysScopes(t *testing.T) {
 	assert.Equal(t, "invalid_scope", got["error"])
 	form.Set("scope", "read")
 	assert.Equal(t, "read", decode[tokenResponse](t, f.serve(tokenReq(f.post, form)), http.StatusOK).Scope)
+}
+
+// TestAuthorizeIsNoOpenRedirector: anyone may register a client whose
+// redirect URI is their own site; sending a victim without a session (or
+// with one) to the authorization endpoint with a broken request never
+// sends them on to that site (RFC 9700 §4.11.2): an error page instead.
+func TestAuthorizeIsNoOpenRedirector(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	const attacker = "https://attacker.example/landing"
+	rec := f.serve(jsonRequest(http.MethodPost, authserver.PathRegister, f.iat,
+		`{"client_name":"Totally legit","redirect_uris":["`+attacker+`"],"grant_types":["authorization_code"]}`))
+	id := decode[map[string]any](t, rec, http.StatusCreated)["client_id"].(string)
+
+	for _, rt := range []string{"x", "token", ""} {
+		q := url.Values{"client_id": {id}, "redirect_uri": {attacker}, "response_type": {rt}}
+		for _, signedIn := range []bool{false, true} {
+			req := httptest.NewRequest(http.MethodGet, authserver.PathAuthorize+"?"+q.Encode(), nil)
+			if signedIn {
+				req.AddCookie(&http.Cookie{Name: userCookie, Value: f.bob.ID})
+			}
+			rec := f.serve(req)
+			assert.Equal(t, http.StatusBadRequest, rec.Code, "response_type %q, signed in %v", rt, signedIn)
+			assert.Empty(t, rec.Header().Get("Location"), "never redirected")
+			assert.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+			assert.NotContains(t, rec.Body.String(), attacker)
+		}
+	}
 }

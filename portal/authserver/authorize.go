@@ -87,13 +87,19 @@ type Authorization struct {
 // authorization_code grant, the PKCE parameters (S256 only; required for
 // public clients) and the scope.
 //
-// While the client and its redirect URI are not established, it returns no
-// Authorization and an error the user must see, never redirected: an
-// *oauthclient.Error with CodeInvalidRequest naming client_id or
-// redirect_uri (wrapping oauthclient.ErrRedirectMismatch for a redirect URI
-// the client did not register), or a store failure. After that, it returns
-// the Authorization together with any *oauthclient.Error, to be sent to
-// the client with [Authorization.ErrorURL] (RFC 6749 §4.1.2.1).
+// On any failure it returns no Authorization and an error the user must
+// see, never redirected: an *oauthclient.Error (CodeInvalidRequest naming
+// client_id or redirect_uri, wrapping oauthclient.ErrRedirectMismatch for a
+// redirect URI the client did not register; or the code of what else is
+// wrong with the request), or a store failure. RFC 6749 §4.1.2.1 lets a
+// server redirect errors once the redirect URI is established, but anyone
+// may register a client whose redirect URI is their own site: redirecting
+// an unauthenticated visitor there with error= would make this server an
+// open redirector (RFC 9700 §4.11.2). The safer choice is taken: the user
+// agent goes to a client's redirect URI only after the signed-in user has
+// answered the consent page ([Authorization.CodeURL], or
+// [Authorization.ErrorURL] with access_denied or, when the store fails at
+// that point, temporarily_unavailable).
 func (s *Server) Authorize(ctx context.Context, req AuthorizeRequest) (*Authorization, error) {
 	if slices.Contains(req.Repeated, "client_id") || slices.Contains(req.Repeated, "redirect_uri") {
 		return nil, oauthError(oauthclient.CodeInvalidRequest, "client_id", "client_id and redirect_uri must not be repeated")
@@ -117,19 +123,16 @@ func (s *Server) Authorize(ctx context.Context, req AuthorizeRequest) (*Authoriz
 	}
 	a := &Authorization{Client: client, RedirectURI: redirect, Request: req, issuer: s.issuer}
 	if len(req.Repeated) > 0 {
-		return a, oauthError(oauthclient.CodeInvalidRequest, FieldName(req.Repeated[0]), "must not be repeated")
+		return nil, oauthError(oauthclient.CodeInvalidRequest, FieldName(req.Repeated[0]), "must not be repeated")
 	}
 	if err := checkResponseType(client, req.ResponseType); err != nil {
-		return a, err
+		return nil, err
 	}
 	if err := checkChallenge(client, req.CodeChallenge, req.CodeChallengeMethod); err != nil {
-		return a, err
+		return nil, err
 	}
 	if a.Scope, err = s.grantScope(ctx, client, req.Scope); err != nil {
-		if len(oauthclient.Errors(err)) == 0 {
-			return nil, err
-		}
-		return a, err
+		return nil, err
 	}
 	return a, nil
 }
@@ -191,12 +194,17 @@ func (a *Authorization) CodeURL(code oauthclient.Plaintext) string {
 }
 
 // ErrorURL is the error response (RFC 6749 §4.1.2.1) for err: the redirect
-// URI with error, error_description, the state and the issuer. An err that
-// carries no OAuth error code is sent as server_error without a
-// description; the caller logs it.
+// URI with error, error_description, the state and the issuer. A store
+// that cannot answer (oauthclient.Outage) is sent as
+// temporarily_unavailable, and any other err that carries no OAuth error
+// code as server_error, both without a description; the caller logs it.
 func (a *Authorization) ErrorURL(err error) string {
 	p := oauthclient.ProblemOf(err)
-	if len(oauthclient.Errors(err)) == 0 && p.Status >= 500 {
+	switch {
+	case len(oauthclient.Errors(err)) > 0:
+	case oauthclient.Outage(err):
+		p = oauthclient.Problem{Code: oauthclient.CodeTemporarilyUnavailable}
+	case p.Status >= 500:
 		p = oauthclient.Problem{Code: oauthclient.CodeServerError}
 	}
 	params := url.Values{"error": {string(p.Code)}}

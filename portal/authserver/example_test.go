@@ -112,17 +112,23 @@ func ExampleServer_Authorize() {
 	a, err = srv.Authorize(ctx, authserver.ParseAuthorizeRequest(query))
 	fmt.Println(a == nil, errors.Is(err, oauthclient.ErrRedirectMismatch))
 
-	// Other errors go back to the client.
+	// Nor is any other error of the request: the user sees it.
 	query.Del("redirect_uri")
 	query.Set("response_type", "token")
 	a, err = srv.Authorize(ctx, authserver.ParseAuthorizeRequest(query))
-	back, _ = url.Parse(a.ErrorURL(err))
+	fmt.Println(a == nil, oauthclient.CodeOf(err))
+
+	// Only the user's answer at the consent page goes back to the client.
+	query.Set("response_type", "code")
+	a, _ = srv.Authorize(ctx, authserver.ParseAuthorizeRequest(query))
+	back, _ = url.Parse(a.ErrorURL(oauthclient.NewError(oauthclient.CodeAccessDenied, "", "the user denied the request")))
 	fmt.Println(back.Query().Get("error"))
 	// Output:
 	// app.example.com xyz https://auth.example.com
 	// <nil> true
 	// true true
-	// unsupported_response_type
+	// true unsupported_response_type
+	// access_denied
 }
 
 // Introspection and revocation as library calls.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 	as "github.com/portaloauth/portaloauth/portal/authserver"
@@ -69,7 +71,10 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	case decisionApprove:
 		code, err := s.IssueCode(r.Context(), a, user)
 		if err != nil {
-			s.authorizeError(w, r, nil, err)
+			if !oauthclient.Outage(err) {
+				a = nil // a bug: the user sees the error page, the client nothing
+			}
+			s.authorizeError(w, r, a, err)
 			return
 		}
 		w.Header().Set("Location", a.CodeURL(code))
@@ -82,11 +87,16 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 }
 
 // authorizeError answers a failed authorization request: with the error
-// page when there is no Authorization to redirect to (RFC 6749 §4.1.2.1),
-// else with a redirect to the client. Server failures are logged.
+// page when there is no Authorization to redirect to (every failure before
+// the user answered the consent page), else with a redirect to the client.
+// Server failures are logged: an outage at WARN, a bug at ERROR.
 func (s *Server) authorizeError(w http.ResponseWriter, r *http.Request, a *as.Authorization, err error) {
-	if len(oauthclient.Errors(err)) == 0 {
-		s.log.ErrorContext(r.Context(), "authserver: authorization failed", "method", r.Method, "error", err)
+	switch {
+	case len(oauthclient.Errors(err)) > 0:
+	case oauthclient.Outage(err):
+		s.log.WarnContext(r.Context(), "authserver: authorization failed: store unavailable (an outage)", "method", r.Method, "error", err)
+	default:
+		s.log.ErrorContext(r.Context(), "authserver: authorization failed (a bug)", "method", r.Method, "error", err)
 	}
 	if a != nil {
 		status := http.StatusFound
@@ -104,6 +114,9 @@ func (s *Server) authorizeError(w http.ResponseWriter, r *http.Request, a *as.Au
 			"The application that sent you here asked to return to an address it has not registered.")
 	case errors.As(err, &oe):
 		s.renderError(w, http.StatusBadRequest, "The authorization request cannot be used: "+oe.Description()+".")
+	case oauthclient.Outage(err):
+		w.Header().Set("Retry-After", strconv.Itoa(int(oauthclient.DefaultRetryAfter/time.Second)))
+		s.renderError(w, http.StatusServiceUnavailable, "The server cannot handle the request now. Try again in a moment.")
 	default:
 		s.renderError(w, http.StatusInternalServerError, "The server failed to handle the request. Try again later.")
 	}
