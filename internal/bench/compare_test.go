@@ -156,3 +156,21 @@ func TestRunCalls(t *testing.T) {
 	_, err = runCalls(t.Context(), 2, 10*time.Millisecond, func(context.Context) error { return errors.New("down") })
 	require.ErrorContains(t, err, "down")
 }
+
+// TestRequestSourceServesAgain: the reset request is served with 200 time
+// after time, as a new one would be.
+func TestRequestSourceServesAgain(t *testing.T) {
+	t.Parallel()
+	s, err := NewServer(t.Context())
+	require.NoError(t, err)
+	for _, e := range []Endpoint{EndpointToken, EndpointIntrospect, EndpointGateway} {
+		src, err := s.newRequestSource(t.Context(), e)
+		require.NoError(t, err)
+		for range 3 {
+			w := newDiscardWriter()
+			w.keep = true
+			s.Handler.ServeHTTP(w, src.next())
+			require.Equal(t, http.StatusOK, w.status, "%v: %s", e, w.body)
+		}
+	}
+}
