@@ -34,8 +34,10 @@ func ReadBody(w http.ResponseWriter, r *http.Request, mediaType string, limit in
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	body, err := io.ReadAll(r.Body)
+	if w != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+	}
+	body, err := readLimited(r.Body, limit, r.ContentLength)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -44,6 +46,33 @@ func ReadBody(w http.ResponseWriter, r *http.Request, mediaType string, limit in
 		return nil, &Error{Code: CodeInvalidRequest, Reason: "the request body could not be read"}
 	}
 	return body, nil
+}
+
+// readLimited reads body to its end into one buffer, sized from
+// contentLength when it is known, and returns an *http.MaxBytesError once
+// more than limit bytes have come.
+func readLimited(body io.Reader, limit, contentLength int64) ([]byte, error) {
+	size := int64(512)
+	if contentLength >= 0 {
+		size = contentLength + 1 // room to see the end without growing
+	}
+	buf := make([]byte, 0, min(size, limit+1))
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, &http.MaxBytesError{Limit: limit}
+		}
+		switch {
+		case errors.Is(err, io.EOF):
+			return buf, nil
+		case err != nil:
+			return nil, err
+		}
+	}
 }
 
 // checkMediaType refuses a request whose Content-Type is not want (with an

@@ -2,6 +2,7 @@ package oauthclient
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -80,4 +81,39 @@ func TestReadBodyLimits(t *testing.T) {
 	_, err = ReadBody(httptest.NewRecorder(), r, "application/json", 10)
 	require.ErrorIs(t, err, ErrInvalidRequest)
 	assert.NotContains(t, err.Error(), "connection reset")
+}
+
+func TestReadLimited(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("x", 1000)
+	for _, c := range []struct {
+		name          string
+		limit, length int64 // length: the Content-Length given, -1 unknown
+		n             int   // bytes sent
+		tooBig        bool
+	}{
+		{"known, under", 2000, 1000, 1000, false},
+		{"known, exactly the limit", 1000, 1000, 1000, false},
+		{"unknown, under", 2000, -1, 1000, false},
+		{"unknown, exactly the limit", 1000, -1, 1000, false},
+		{"unknown, over", 999, -1, 1000, true},
+		{"understated length, over", 500, 10, 1000, true},
+		{"overstated length", 2000, 1500, 1000, false},
+		{"empty", 10, 0, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := readLimited(iotest.OneByteReader(strings.NewReader(body[:c.n])), c.limit, c.length)
+			if c.tooBig {
+				var tooBig *http.MaxBytesError
+				require.ErrorAs(t, err, &tooBig)
+				assert.Equal(t, c.limit, tooBig.Limit)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, body[:c.n], string(got))
+		})
+	}
+	_, err := readLimited(iotest.ErrReader(io.ErrUnexpectedEOF), 10, -1)
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }

@@ -1,9 +1,11 @@
 package authserver
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
@@ -26,13 +28,15 @@ func ParseForm(r *http.Request, limit int64) (url.Values, error) {
 	if err != nil {
 		return nil, err
 	}
-	form, err := url.ParseQuery(string(body))
+	form, err := parseQuery(string(body))
 	if err != nil {
 		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the form body is not well-formed")
 	}
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the query string is not well-formed")
+	var query url.Values
+	if r.URL.RawQuery != "" {
+		if query, err = url.ParseQuery(r.URL.RawQuery); err != nil {
+			return nil, oauthError(oauthclient.CodeInvalidRequest, "", "the query string is not well-formed")
+		}
 	}
 	if err := refuseRepeated(form); err != nil {
 		return nil, err
@@ -55,6 +59,44 @@ func ParseForm(r *http.Request, limit int64) (url.Values, error) {
 	r.PostForm, r.Form = form, all
 	return form, nil
 }
+
+// parseQuery is url.ParseQuery with two allocations for a form whose
+// parameters each come once (the map and one array holding every value)
+// instead of one per parameter; a parameter that comes again gets an array
+// of its own, as with url.ParseQuery.
+func parseQuery(s string) (url.Values, error) {
+	n := strings.Count(s, "&") + 1
+	form := make(url.Values, n)
+	values := make([]string, 0, n)
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if strings.Contains(pair, ";") {
+			return nil, errSemicolon
+		}
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, err
+		}
+		if v, err = url.QueryUnescape(v); err != nil {
+			return nil, err
+		}
+		if old, ok := form[k]; ok {
+			form[k] = append(old, v) // old's capacity is its length: a new array
+			continue
+		}
+		values = append(values, v)
+		form[k] = values[len(values)-1 : len(values) : len(values)]
+	}
+	return form, nil
+}
+
+// errSemicolon refuses a semicolon in a form, as url.ParseQuery does.
+var errSemicolon = errors.New("authserver: invalid semicolon separator in query")
 
 // refuseRepeated returns invalid_request naming a parameter that vals holds
 // more than once (the first such name in sorted order), or nil.

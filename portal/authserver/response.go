@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 )
 
 // Header values set on responses. They are shared: headers are replaced
@@ -40,11 +41,47 @@ func writeNoStore(w http.ResponseWriter, v jsonAppender) {
 	writeJSON(w, http.StatusOK, v)
 }
 
+// bodyBuffers hold the buffers JSON bodies are written from: Write copies
+// them out, so that each can serve the next response.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledBody is the largest buffer kept for another response.
+const maxPooledBody = 4 << 10
+
+// cachedLengths bounds the Content-Length values made once.
+const cachedLengths = 1 << 10
+
+// contentLengths are the Content-Length values of bodies shorter than
+// cachedLengths, made once.
+var contentLengths = sync.OnceValue(func() [][]string {
+	v := make([][]string, cachedLengths)
+	for i := range v {
+		v[i] = []string{strconv.Itoa(i)}
+	}
+	return v
+})
+
+// contentLength is the Content-Length header value for n bytes; the
+// slice must not be changed.
+func contentLength(n int) []string {
+	if n < cachedLengths {
+		return contentLengths()[n]
+	}
+	return []string{strconv.Itoa(n)}
+}
+
 // writeJSON writes v as the JSON body with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var body []byte
 	if a, ok := v.(jsonAppender); ok {
-		body = a.appendJSON(make([]byte, 0, 256))
+		buf := bodyBuffers.Get().(*[]byte)
+		body = a.appendJSON((*buf)[:0])
+		defer func() {
+			if cap(body) <= maxPooledBody {
+				*buf = body[:0]
+				bodyBuffers.Put(buf)
+			}
+		}()
 	} else {
 		var err error
 		if body, err = json.Marshal(v); err != nil {
@@ -54,7 +91,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	body = append(body, '\n')
 	hdr := w.Header()
 	hdr["Content-Type"] = valueJSON
-	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+	hdr["Content-Length"] = contentLength(len(body))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -359,23 +359,69 @@ func (s *Server) grantScope(ctx context.Context, client *oauthclient.Client, req
 	if err != nil {
 		return "", err
 	}
-	registered := strings.Fields(client.Scope)
+	return scopeFor(client, policy, requested)
+}
+
+// scopeFor is the scope granted to client under policy (nil: none) for
+// the requested scope parameter ("": every scope the client registered
+// that the policy allows), or invalid_scope. A requested scope naming each
+// scope once comes back as it was sent, without allocating.
+func scopeFor(client *oauthclient.Client, policy *catalogue.Policy, requested string) (string, error) {
+	anyScope := strings.TrimSpace(client.Scope) == ""
 	allowed := func(sc string) bool {
-		return (len(registered) == 0 || slices.Contains(registered, sc)) && policy.UngrantedScope(sc) == ""
+		return (anyScope || hasScope(client.Scope, sc)) && policy.UngrantedScope(sc) == ""
 	}
 	if requested == "" {
+		registered := strings.Fields(client.Scope)
 		return strings.Join(slices.DeleteFunc(registered, func(sc string) bool { return !allowed(sc) }), " "), nil
 	}
-	req, err := parseScope(requested)
-	if err != nil {
+	if err := checkScope(requested); err != nil {
 		return "", err
 	}
-	for _, sc := range req {
+	normal := true // requested names each scope once
+	for i := 0; ; {
+		sc, rest, more := strings.Cut(requested[i:], " ")
 		if !allowed(sc) {
 			return "", oauthError(oauthclient.CodeInvalidScope, "scope", "scope "+FieldName(sc)+" is not allowed for this client")
 		}
+		if normal && hasScope(requested[:i], sc) {
+			normal = false
+		}
+		if !more {
+			break
+		}
+		i = len(requested) - len(rest)
 	}
+	if normal {
+		return requested, nil
+	}
+	req, _ := parseScope(requested)
 	return strings.Join(req, " "), nil
+}
+
+// hasScope reports whether the space-separated list names sc.
+func hasScope(list, sc string) bool {
+	for s := range strings.FieldsSeq(list) {
+		if s == sc {
+			return true
+		}
+	}
+	return false
+}
+
+// checkScope refuses a scope parameter that is not scope tokens separated
+// by single spaces (RFC 6749 §3.3) of at most 1024 characters, as
+// parseScope does.
+func checkScope(scope string) error {
+	if len(scope) > 1024 {
+		return oauthError(oauthclient.CodeInvalidScope, "scope", "is longer than 1024 characters")
+	}
+	for sc := range strings.SplitSeq(scope, " ") {
+		if sc == "" || strings.ContainsFunc(sc, func(r rune) bool { return r < 0x21 || r > 0x7e || r == '"' || r == '\\' }) {
+			return oauthError(oauthclient.CodeInvalidScope, "scope", "must be scope tokens separated by single spaces")
+		}
+	}
+	return nil
 }
 
 // parseScope splits a scope parameter (RFC 6749 §3.3) into its tokens,
