@@ -12,7 +12,7 @@ import (
 // [Server.WriteError], with the headers of [Server.SecurityHeaders].
 func (s *Server) TokenHandler() http.Handler {
 	return s.post(func(w http.ResponseWriter, r *http.Request) {
-		req, err := ParseTokenRequest(r, s.maxBody)
+		req, err := parseTokenRequest(w, r, s.maxBody)
 		if err != nil {
 			s.WriteError(w, r, err)
 			return
@@ -30,7 +30,7 @@ func (s *Server) TokenHandler() http.Handler {
 // only; 200 with an empty body for a revoked, unknown or foreign token.
 func (s *Server) RevocationHandler() http.Handler {
 	return s.post(func(w http.ResponseWriter, r *http.Request) {
-		req, err := ParseRevocationRequest(r, s.maxBody)
+		req, err := parseRevocationRequest(w, r, s.maxBody)
 		if err == nil {
 			err = s.Revoke(r.Context(), req)
 		}
@@ -46,7 +46,7 @@ func (s *Server) RevocationHandler() http.Handler {
 // POST only, for confidential clients.
 func (s *Server) IntrospectionHandler() http.Handler {
 	return s.post(func(w http.ResponseWriter, r *http.Request) {
-		req, err := ParseIntrospectionRequest(r, s.maxBody)
+		req, err := parseIntrospectionRequest(w, r, s.maxBody)
 		if err != nil {
 			s.WriteError(w, r, err)
 			return
@@ -68,7 +68,6 @@ func (s *Server) post(h http.HandlerFunc) http.Handler {
 			notAllowed(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 		h(w, r)
 	}))
 }

@@ -24,7 +24,13 @@ const MediaTypeForm = "application/x-www-form-urlencoded"
 // Errors are *oauthclient.Error values of CodeInvalidRequest naming the
 // parameter, or an *http.MaxBytesError.
 func ParseForm(r *http.Request, limit int64) (url.Values, error) {
-	body, err := oauthclient.ReadBody(nil, r, MediaTypeForm, limit)
+	return parseForm(nil, r, limit)
+}
+
+// parseForm is ParseForm; w, when not nil, is told to close the
+// connection after a body over the limit (see http.MaxBytesReader).
+func parseForm(w http.ResponseWriter, r *http.Request, limit int64) (url.Values, error) {
+	body, err := oauthclient.ReadBody(w, r, MediaTypeForm, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +126,11 @@ func refuseRepeated(vals url.Values) error {
 // *oauthclient.Error values (invalid_request, unsupported_grant_type,
 // invalid_client) or an *http.MaxBytesError.
 func ParseTokenRequest(r *http.Request, limit int64) (TokenRequest, error) {
-	form, err := ParseForm(r, limit)
+	return parseTokenRequest(nil, r, limit)
+}
+
+func parseTokenRequest(w http.ResponseWriter, r *http.Request, limit int64) (TokenRequest, error) {
+	form, err := parseForm(w, r, limit)
 	if err != nil {
 		return TokenRequest{}, err
 	}
@@ -139,7 +149,11 @@ func ParseTokenRequest(r *http.Request, limit int64) (TokenRequest, error) {
 // ParseRevocationRequest reads a revocation request (RFC 7009 §2.1) as
 // ParseTokenRequest reads a token request.
 func ParseRevocationRequest(r *http.Request, limit int64) (RevocationRequest, error) {
-	form, creds, err := parseAuthenticated(r, limit)
+	return parseRevocationRequest(nil, r, limit)
+}
+
+func parseRevocationRequest(w http.ResponseWriter, r *http.Request, limit int64) (RevocationRequest, error) {
+	form, creds, err := parseAuthenticated(w, r, limit)
 	if err != nil {
 		return RevocationRequest{}, err
 	}
@@ -150,7 +164,11 @@ func ParseRevocationRequest(r *http.Request, limit int64) (RevocationRequest, er
 // ParseIntrospectionRequest reads an introspection request (RFC 7662
 // §2.1) as ParseTokenRequest reads a token request.
 func ParseIntrospectionRequest(r *http.Request, limit int64) (IntrospectionRequest, error) {
-	form, creds, err := parseAuthenticated(r, limit)
+	return parseIntrospectionRequest(nil, r, limit)
+}
+
+func parseIntrospectionRequest(w http.ResponseWriter, r *http.Request, limit int64) (IntrospectionRequest, error) {
+	form, creds, err := parseAuthenticated(w, r, limit)
 	if err != nil {
 		return IntrospectionRequest{}, err
 	}
@@ -158,8 +176,8 @@ func ParseIntrospectionRequest(r *http.Request, limit int64) (IntrospectionReque
 		TokenTypeHint: oauthclient.TokenKind(form.Get("token_type_hint"))}, nil
 }
 
-func parseAuthenticated(r *http.Request, limit int64) (url.Values, oauthclient.Credentials, error) {
-	form, err := ParseForm(r, limit)
+func parseAuthenticated(w http.ResponseWriter, r *http.Request, limit int64) (url.Values, oauthclient.Credentials, error) {
+	form, err := parseForm(w, r, limit)
 	if err != nil {
 		return nil, oauthclient.Credentials{}, err
 	}
