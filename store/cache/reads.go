@@ -14,6 +14,7 @@ import (
 type read[T any] struct {
 	kind  kind
 	op    string // for errors: "get token"
+	load  func(src Source, ctx context.Context, id string) (*T, error)
 	clone func(*T) *T
 	// entry describes v for the cache: its owner, its own expiry (zero:
 	// none) and its estimated size; cacheable false keeps it out.
@@ -25,9 +26,9 @@ type read[T any] struct {
 // get answers a read from the cache if it can, else from the source,
 // caching the answer unless an invalidation (or a loss of the feed)
 // happened meanwhile.
-func get[T any](ctx context.Context, s *Store, r *read[T], load func(context.Context, string) (*T, error), id string) (*T, error) {
+func get[T any](ctx context.Context, s *Store, r *read[T], id string) (*T, error) {
 	if s.lru == nil {
-		return load(ctx, id)
+		return r.load(s.Source, ctx, id)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cache: %s: %w", r.op, err)
@@ -36,7 +37,7 @@ func get[T any](ctx context.Context, s *Store, r *read[T], load func(context.Con
 		if s.opts.WhenLost == Refuse {
 			return nil, fmt.Errorf("cache: %s: %w", r.op, ErrUnavailable)
 		}
-		return load(ctx, id)
+		return r.load(s.Source, ctx, id)
 	}
 	k := key{r.kind, id}
 	now := s.now()
@@ -49,7 +50,7 @@ func get[T any](ctx context.Context, s *Store, r *read[T], load func(context.Con
 	}
 	s.misses.Add(1)
 	gen := s.gen.Load()
-	v, err := load(ctx, id)
+	v, err := r.load(s.Source, ctx, id)
 	e := &entry{key: k, expires: now.Add(s.maxAge).UnixNano()}
 	switch {
 	case err == nil:
@@ -91,6 +92,9 @@ func sliceLen(ss []string) int64 { return sumLen(ss...) + int64(16*len(ss)) }
 var (
 	tokenRead = read[oauthclient.Token]{
 		kind: kindToken, op: "get token", negative: true,
+		load: func(src Source, ctx context.Context, id string) (*oauthclient.Token, error) {
+			return src.GetToken(ctx, id)
+		},
 		clone: (*oauthclient.Token).Clone,
 		// Only access tokens are cached: codes and refresh tokens are
 		// read once, when they are used.
@@ -102,6 +106,9 @@ var (
 	}
 	clientRead = read[oauthclient.Client]{
 		kind: kindClient, op: "get client",
+		load: func(src Source, ctx context.Context, id string) (*oauthclient.Client, error) {
+			return src.GetClient(ctx, id)
+		},
 		clone: (*oauthclient.Client).Clone,
 		entry: func(c *oauthclient.Client) (string, time.Time, int64, bool) {
 			size := sumLen(c.ID, c.DeveloperID, c.PolicyID, c.Description, c.ClientName, c.ClientURI,
@@ -120,6 +127,7 @@ var (
 	}
 	apiRead = read[catalogue.API]{
 		kind: kindAPI, op: "get api",
+		load:  func(src Source, ctx context.Context, id string) (*catalogue.API, error) { return src.GetAPI(ctx, id) },
 		clone: (*catalogue.API).Clone,
 		entry: func(a *catalogue.API) (string, time.Time, int64, bool) {
 			return "", time.Time{}, sumLen(a.ID, a.Name, string(a.AuthMode)), true
@@ -127,6 +135,9 @@ var (
 	}
 	policyRead = read[catalogue.Policy]{
 		kind: kindPolicy, op: "get policy",
+		load: func(src Source, ctx context.Context, id string) (*catalogue.Policy, error) {
+			return src.GetPolicy(ctx, id)
+		},
 		clone: (*catalogue.Policy).Clone,
 		entry: func(p *catalogue.Policy) (string, time.Time, int64, bool) {
 			size := sumLen(p.ID, p.Name) + sliceLen(p.Scopes)
@@ -138,6 +149,9 @@ var (
 	}
 	entryRead = read[catalogue.Entry]{
 		kind: kindEntry, op: "get entry",
+		load: func(src Source, ctx context.Context, id string) (*catalogue.Entry, error) {
+			return src.GetEntry(ctx, id)
+		},
 		clone: (*catalogue.Entry).Clone,
 		entry: func(e *catalogue.Entry) (string, time.Time, int64, bool) {
 			return "", time.Time{}, sumLen(e.ID, e.APIID, e.DisplayName, e.Description) + sliceLen(e.PolicyIDs), true
@@ -149,29 +163,29 @@ var (
 // from the cache when it can: an access token is cached until it expires,
 // an unknown hash for Options.NegativeTTL.
 func (s *Store) GetToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
-	return get(ctx, s, &tokenRead, s.Source.GetToken, hash)
+	return get(ctx, s, &tokenRead, hash)
 }
 
 // GetClient returns the client with that ID, secrets included, or
 // oauthclient.ErrNotFound, from the cache when it can.
 func (s *Store) GetClient(ctx context.Context, id string) (*oauthclient.Client, error) {
-	return get(ctx, s, &clientRead, s.Source.GetClient, id)
+	return get(ctx, s, &clientRead, id)
 }
 
 // GetAPI returns the API with that ID, or oauthclient.ErrNotFound, from
 // the cache when it can.
 func (s *Store) GetAPI(ctx context.Context, id string) (*catalogue.API, error) {
-	return get(ctx, s, &apiRead, s.Source.GetAPI, id)
+	return get(ctx, s, &apiRead, id)
 }
 
 // GetPolicy returns the policy with that ID, or oauthclient.ErrNotFound,
 // from the cache when it can.
 func (s *Store) GetPolicy(ctx context.Context, id string) (*catalogue.Policy, error) {
-	return get(ctx, s, &policyRead, s.Source.GetPolicy, id)
+	return get(ctx, s, &policyRead, id)
 }
 
 // GetEntry returns the catalogue entry with that ID, or
 // oauthclient.ErrNotFound, from the cache when it can.
 func (s *Store) GetEntry(ctx context.Context, id string) (*catalogue.Entry, error) {
-	return get(ctx, s, &entryRead, s.Source.GetEntry, id)
+	return get(ctx, s, &entryRead, id)
 }
