@@ -48,6 +48,12 @@ var sharedBrowser struct {
 }
 
 func TestMain(m *testing.M) {
+	if args := os.Getenv("PORTAL_TEST_RUN_MAIN"); args != "" {
+		// TestHelpExitsZero runs the command itself through this binary.
+		os.Args = append([]string{"portal"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
 	code := m.Run()
 	if sharedBrowser.cancel != nil {
 		sharedBrowser.cancel()

@@ -11,6 +11,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -382,4 +384,19 @@ func TestRequestsHaveADeadline(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
 	require.True(t, ok, "the request context has a deadline")
 	assert.WithinRange(t, deadline, start.Add(requestTimeout), time.Now().Add(requestTimeout))
+}
+
+// TestHelpExitsZero: -h prints the flags and exits 0, like any command.
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PORTAL_TEST_RUN_MAIN=-h")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "-addr address")
+	assert.NotContains(t, string(out), "portal: flag: help requested")
+
+	cmd = exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PORTAL_TEST_RUN_MAIN=-no-such-flag")
+	require.Error(t, cmd.Run(), "a wrong flag still fails")
 }

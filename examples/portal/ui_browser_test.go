@@ -409,7 +409,7 @@ func TestBrowserEveryPage(t *testing.T) {
 
 		// The credentials page, once per width.
 		b.do("fixed",
-			chromedp.SendKeys(chromedp.ID("name"), "Wide "+long[:60]),
+			chromedp.SendKeys(chromedp.ID("name"), map[int64]string{390: long[:120], 1280: "Forecast dashboard"}[w]),
 			chromedp.Clear(chromedp.ID("redirect-0")),
 			chromedp.SendKeys(chromedp.ID("redirect-0"), "https://fixed.example.com/cb"),
 		)
