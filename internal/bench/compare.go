@@ -181,14 +181,24 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 	if err != nil {
 		return err
 	}
-	ceiling, err := startCeiling(len(respBody))
-	if err != nil {
-		return err
+	var ceilingURL string
+	if cfg.Spawn != nil {
+		p, err := startProcess(cfg.Spawn(ServeConfig{Kind: ServeCeiling, CeilingSize: len(respBody)}), "the ceiling")
+		if err != nil {
+			return err
+		}
+		defer p.close()
+		ceilingURL = p.url
+	} else {
+		ceiling, err := startCeiling(len(respBody))
+		if err != nil {
+			return err
+		}
+		defer func() { _ = ceiling.Close() }()
+		ceilingURL = "http://" + ceiling.Addr
 	}
-	defer func() { _ = ceiling.Close() }()
 	r.Compare = append(r.Compare, CompareRow{Group: GroupCeiling, Endpoint: EndpointToken,
 		Label: fmt.Sprintf("bare net/http: parse the form, write %d bytes of JSON", len(respBody))})
-	ceilingURL := "http://" + ceiling.Addr
 	basic := ours.basicAuth
 	rowAt := func(i int) *CompareRow { return &r.Compare[i] }
 	ci := len(r.Compare) - 1
@@ -235,28 +245,60 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 			}, req: func(ctx context.Context) (*http.Request, error) { return s.Request(ctx, e, s.url) }})
 		}
 	}
-	addOurs(GroupMemory, ours)
+	// server returns the fixture of kind: in a process of its own if
+	// cfg.Spawn is set, else in this one.
+	var closers []func()
+	defer func() {
+		for _, c := range closers {
+			c()
+		}
+	}()
+	server := func(kind string) (*Server, error) {
+		if cfg.Spawn != nil {
+			p, err := startProcess(cfg.Spawn(ServeConfig{Kind: kind, Postgres: cfg.Postgres}), "the "+kind+" server")
+			if err != nil {
+				return nil, err
+			}
+			closers = append(closers, p.close)
+			return p.fixture()
+		}
+		if kind == ServeMemory {
+			return ours, nil
+		}
+		var c postgres.Config
+		if kind == ServePostgresSingle {
+			c.TokenBatch = 1
+		}
+		p, err := startPostgresServer(ctx, cfg.Postgres, c, kind == ServePostgresCached)
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, p.close)
+		return p.Server, nil
+	}
+	mem, err := server(ServeMemory)
+	if err != nil {
+		return err
+	}
+	addOurs(GroupMemory, mem)
 
 	if cfg.Postgres != "" {
-		grouped, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{}, false)
+		grouped, err := server(ServePostgres)
 		if err != nil {
 			return err
 		}
-		defer grouped.close()
-		addOurs(GroupPostgres, grouped.Server)
-		cached, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{}, true)
+		addOurs(GroupPostgres, grouped)
+		cached, err := server(ServePostgresCached)
 		if err != nil {
 			return err
 		}
-		defer cached.close()
-		addOurs(GroupPostgresCached, cached.Server)
-		single, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{TokenBatch: 1}, false)
+		addOurs(GroupPostgresCached, cached)
+		single, err := server(ServePostgresSingle)
 		if err != nil {
 			return err
 		}
-		defer single.close()
 		for _, w := range []int{8, 64} {
-			for _, s := range []*pgServer{single, grouped} {
+			for _, s := range []*Server{single, grouped} {
 				i := len(r.Commit)
 				r.Commit = append(r.Commit, CommitRow{Workers: w, Grouped: s == grouped})
 				cases = append(cases, loadCase{workers: w, round: func(res loadgen.Result) {
@@ -264,10 +306,22 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 				}, req: func(ctx context.Context) (*http.Request, error) { return s.Request(ctx, EndpointToken, s.url) }})
 			}
 		}
+
+		// CreateToken on the store itself, in this process.
+		groupedStore, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{}, false)
+		if err != nil {
+			return err
+		}
+		defer groupedStore.close()
+		singleStore, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{TokenBatch: 1}, false)
+		if err != nil {
+			return err
+		}
+		defer singleStore.close()
 		for _, w := range []int{8, 64} {
-			for _, s := range []*pgServer{single, grouped} {
+			for _, s := range []*pgServer{singleStore, groupedStore} {
 				i := len(r.Commit)
-				r.Commit = append(r.Commit, CommitRow{Workers: w, Grouped: s == grouped, Store: true})
+				r.Commit = append(r.Commit, CommitRow{Workers: w, Grouped: s == groupedStore, Store: true})
 				cases = append(cases, loadCase{workers: w, round: func(res loadgen.Result) {
 					r.Commit[i].Rounds = append(r.Commit[i].Rounds, res)
 				}, call: s.createToken})

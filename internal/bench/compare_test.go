@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -173,4 +175,42 @@ func TestRequestSourceServesAgain(t *testing.T) {
 			require.Equal(t, http.StatusOK, w.status, "%v: %s", e, w.body)
 		}
 	}
+}
+
+// TestServeAnswersItsParent serves the fixture and the ceiling as a child
+// process would, through pipes, sends requests to them as the report
+// does, and ends them by closing their input.
+func TestServeAnswersItsParent(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{ServeMemory, ServeCeiling} {
+		inR, inW := io.Pipe()
+		outR, outW := io.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- Serve(t.Context(), ServeConfig{Kind: kind, CeilingSize: 120}, inR, outW) }()
+		p := &serverProcess{lines: bufio.NewScanner(outR)}
+		p.lines.Buffer(nil, 1<<20)
+		require.True(t, p.lines.Scan(), kind)
+		url, ok := strings.CutPrefix(p.lines.Text(), "listening on ")
+		require.True(t, ok, p.lines.Text())
+		p.url = url
+		if kind == ServeMemory {
+			s, err := p.fixture()
+			require.NoError(t, err)
+			for _, e := range []Endpoint{EndpointToken, EndpointIntrospect, EndpointGateway} {
+				res, err := loadgen.Run(t.Context(), loadgen.Config{Workers: 2, Duration: 50 * time.Millisecond,
+					NewRequest: func(ctx context.Context) (*http.Request, error) { return s.Request(ctx, e, s.url) }})
+				require.NoError(t, err, e.String())
+				assert.Zero(t, res.Failures, e.String())
+			}
+		} else {
+			resp, err := http.Post(url+"/token", mediaForm, strings.NewReader(tokenBody))
+			require.NoError(t, err)
+			_ = resp.Body.Close()
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no Basic credentials")
+		}
+		require.NoError(t, inW.Close())
+		require.NoError(t, <-done, kind)
+	}
+	require.Error(t, Serve(t.Context(), ServeConfig{Kind: "nothing"}, strings.NewReader(""), io.Discard))
+	require.Error(t, Serve(t.Context(), ServeConfig{Kind: ServePostgres}, strings.NewReader(""), io.Discard), "no DSN")
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -46,6 +47,11 @@ type Config struct {
 	// Postgres is the DSN of a PostgreSQL server to measure the store on,
 	// in a schema created and dropped by the run; empty: not measured.
 	Postgres string
+	// Spawn, if set, returns a command serving what it is given (see
+	// [Serve]): the comparison then runs the ceiling and portaloauth's
+	// servers each in a process of its own, as the peer runs. Nil: they
+	// run in this process.
+	Spawn func(ServeConfig) *exec.Cmd
 	// SkipCompare leaves the side-by-side comparison out.
 	SkipCompare bool
 	// Revocations is how many revocations the propagation case (two

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	peer := fs.String("peer", "auto", "directory of the peer's module (go-oauth2/oauth2 v4); auto: "+bench.PeerDir+" of this repository; empty: leave the peer out")
 	pg := fs.String("postgres", os.Getenv("PORTALOAUTH_TEST_POSTGRES"), "PostgreSQL DSN to measure the store on, in a schema of its own; empty: leave PostgreSQL out")
 	revocations := fs.Int("revocations", 1000, "with -postgres, revocations the propagation between two cached nodes measures")
+	serve := fs.String("serve", "", "serve one server of the side-by-side comparison until standard input closes (the report starts itself so)")
+	ceilingSize := fs.Int("ceiling-size", 0, "with -serve ceiling: the body length")
 	sideBySide := fs.Bool("side-by-side", true, "run the side-by-side comparison with the ceiling, the peer and PostgreSQL")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -62,6 +65,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	if *count < 1 || *count > 20 {
 		return errors.New("-count must be from 1 to 20")
+	}
+	if *serve != "" {
+		return bench.Serve(context.Background(), bench.ServeConfig{Kind: *serve, Postgres: *pg, CeilingSize: *ceilingSize}, os.Stdin, stdout)
 	}
 	if *rounds < 1 || *rounds > 20 {
 		return errors.New("-rounds must be from 1 to 20")
@@ -96,6 +102,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	spawn := func(c bench.ServeConfig) *exec.Cmd {
+		return exec.Command(exe, "-serve", c.Kind, "-postgres", c.Postgres, "-ceiling-size", strconv.Itoa(c.CeilingSize)) //nolint:gosec // this program
+	}
 	expired := time.AfterFunc(*timeout, func() {
 		fmt.Fprintf(stderr, "report: gave up after %v\n", *timeout)
 		os.Exit(2)
@@ -105,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	r, err := bench.Run(ctx, bench.Config{LoopbackDuration: *duration, Workers: *workers, Sizes: ns, Count: *count, Log: stderr,
-		Rounds: *rounds, CompareDuration: *compare, Peer: peerDir, Postgres: *pg, SkipCompare: !*sideBySide, Revocations: *revocations})
+		Rounds: *rounds, CompareDuration: *compare, Peer: peerDir, Postgres: *pg, SkipCompare: !*sideBySide, Revocations: *revocations, Spawn: spawn})
 	if err != nil {
 		return err
 	}
