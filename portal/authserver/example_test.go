@@ -321,3 +321,23 @@ func ExampleFieldName() {
 	// Output:
 	// redirect_uri?><script>
 }
+
+// A consent form carries the request's parameters to the POST that
+// answers it; ParseAuthorizeRequest reads them back.
+func ExampleAuthorizeRequest_Values() {
+	req := authserver.ParseAuthorizeRequest(url.Values{"client_id": {"c1"}, "response_type": {"code"}, "state": {"xyz"}, "scope": {""}})
+	fmt.Println(req.Values().Encode())
+	fmt.Println(authserver.ParseAuthorizeRequest(req.Values()).State)
+	// Output:
+	// client_id=c1&response_type=code&state=xyz
+	// xyz
+}
+
+// The Server works on its portal's stores and clock.
+func ExampleServer_Clients() {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	svc, _ := portal.New(portal.Config{Store: memory.New(), Now: func() time.Time { return at }})
+	srv, _ := authserver.New(authserver.Config{Portal: svc, Issuer: "https://auth.example.com"})
+	fmt.Println(srv.Clients() == svc.Clients(), srv.CatalogueReader() == svc.CatalogueReader(), srv.Now().Equal(at), srv.Logger() != nil)
+	// Output: true true true true
+}
