@@ -461,9 +461,10 @@ func badCases() []badCase {
 		}, status: 200, check: inactive},
 
 		// Dynamic registration (RFC 7591).
-		{name: "register without token", request: post(authserver.PathRegister, "application/json", regBody), status: 401, code: "invalid_token",
-			check: func(t *testing.T, _ *fixture, rec *httptest.ResponseRecorder) {
-				assert.Contains(t, rec.Header().Get("WWW-Authenticate"), "Bearer")
+		{name: "register without token", request: post(authserver.PathRegister, "application/json", regBody), status: 401,
+			check: func(t *testing.T, f *fixture, rec *httptest.ResponseRecorder) {
+				// RFC 6750 §3.1: no credentials, a challenge without an error code.
+				assert.Equal(t, `Bearer realm="`+f.issuer+`"`, rec.Header().Get("WWW-Authenticate"))
 			}},
 		{name: "register with an unknown token", request: func(*testing.T, *fixture) *http.Request {
 			return jsonRequest(http.MethodPost, authserver.PathRegister, "poa_iat_unknown", regBody)
@@ -509,6 +510,23 @@ func badCases() []badCase {
 		{name: "read without token", request: func(t *testing.T, f *fixture) *http.Request {
 			id, _, _ := registered(t, f)
 			return httptest.NewRequest(http.MethodGet, authserver.PathRegister+"/"+id, nil)
+		}, status: 401, check: func(t *testing.T, f *fixture, rec *httptest.ResponseRecorder) {
+			assert.Equal(t, `Bearer realm="`+f.issuer+`"`, rec.Header().Get("WWW-Authenticate"))
+		}},
+		{name: "read a client an administrator disabled", request: func(t *testing.T, f *fixture) *http.Request {
+			id, rat, _ := registered(t, f)
+			require.NoError(t, f.portal.DisableClient(context.Background(), "admin", id))
+			return jsonRequest(http.MethodGet, authserver.PathRegister+"/"+id, rat, "")
+		}, status: 401, code: "invalid_token"},
+		{name: "re-enable a client an administrator disabled", request: func(t *testing.T, f *fixture) *http.Request {
+			id, rat, _ := registered(t, f)
+			require.NoError(t, f.portal.DisableClient(context.Background(), "admin", id))
+			return jsonRequest(http.MethodPut, authserver.PathRegister+"/"+id, rat, `{"client_id":"`+id+`","client_name":"Reg","redirect_uris":["https://reg.example.com/cb"]}`)
+		}, status: 401, code: "invalid_token"},
+		{name: "delete a client an administrator disabled", request: func(t *testing.T, f *fixture) *http.Request {
+			id, rat, _ := registered(t, f)
+			require.NoError(t, f.portal.DisableClient(context.Background(), "admin", id))
+			return jsonRequest(http.MethodDelete, authserver.PathRegister+"/"+id, rat, "")
 		}, status: 401, code: "invalid_token"},
 		{name: "read with a wrong token", request: func(t *testing.T, f *fixture) *http.Request {
 			id, _, _ := registered(t, f)

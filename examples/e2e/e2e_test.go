@@ -201,13 +201,18 @@ func TestDynamicRegistration(t *testing.T) {
 	status, _, body := get(t, f.ccConfig(reg).Client(ctx), f.issuer+"/api/"+apiPayments+"/x")
 	require.Equal(t, http.StatusOK, status, body)
 
-	// RFC 7592 read: never the secret.
+	// RFC 7592 read: never the secret; the configuration URI and a new
+	// registration access token that replaces the old one (§3).
 	uri := info["registration_client_uri"].(string)
 	resp, read := send(http.MethodGet, uri, rat, "")
 	require.Equal(t, http.StatusOK, resp.StatusCode, read)
 	assert.Equal(t, id, read["client_id"])
 	assert.NotContains(t, read, "client_secret")
-	assert.NotContains(t, read, "registration_access_token")
+	assert.Equal(t, uri, read["registration_client_uri"])
+	require.NotEmpty(t, read["registration_access_token"])
+	resp, _ = send(http.MethodGet, uri, rat, "")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the old registration access token is replaced")
+	rat = read["registration_access_token"].(string)
 
 	// RFC 7592 update: the body replaces the metadata.
 	resp, updated := send(http.MethodPut, uri, rat, `{
@@ -219,6 +224,9 @@ func TestDynamicRegistration(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, updated)
 	assert.Equal(t, "Renamed app", updated["client_name"])
 	assert.NotContains(t, updated, "client_secret")
+	assert.Equal(t, uri, updated["registration_client_uri"])
+	require.NotEmpty(t, updated["registration_access_token"])
+	rat = updated["registration_access_token"].(string)
 	stored, err = f.store.GetClient(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"https://reg.example.com/cb", "https://reg.example.com/cb2"}, stored.RedirectURIs)

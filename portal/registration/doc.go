@@ -35,9 +35,21 @@
 //     is answered alike.
 //
 // A success is an [Information], the client information response (RFC
-// 7591 §3.2.1) whose [Information.JSON] shows the secret and the
-// registration access token in clear right after a registration, and
-// never again.
+// 7591 §3.2.1) whose [Information.JSON] shows the secret in clear right
+// after a registration, and never again.
+//
+// Where the RFCs leave a choice, the safer one is taken:
+//
+//   - Every client information response carries registration_client_uri
+//     and a registration_access_token (RFC 7592 §3). Only the token's
+//     hash is stored, so Read and Update issue a new one, which replaces
+//     the one presented (RFC 7592 §2.1 allows the rotation): a leaked
+//     token stops working at its owner's next call.
+//   - A client an administrator disabled cannot read, update (and so
+//     change or re-enable) or delete itself: its registration access token
+//     is answered invalid_token until the administrator enables it.
+//   - A request without credentials gets a Bearer challenge without an
+//     error code (RFC 6750 §3.1); a wrong or malformed one invalid_token.
 //
 // # Errors
 //

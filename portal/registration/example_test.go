@@ -88,9 +88,11 @@ func Example() {
 		`{"client_name":"Forecast CLI","grant_types":["client_credentials"],"scope":"forecast"}`)
 	uri := strings.TrimPrefix(info["registration_client_uri"].(string), "https://auth.example.com")
 	rat := info["registration_access_token"].(string)
-	send(http.MethodGet, uri, rat, "")
-	send(http.MethodPut, uri, rat, `{"client_id":"`+info["client_id"].(string)+`","client_name":"Forecast CLI 2",
-		"grant_types":["client_credentials"]}`)
+	// Every read and update answers with a new registration access token
+	// (RFC 7592 §3) that replaces the one presented.
+	rat = send(http.MethodGet, uri, rat, "")["registration_access_token"].(string)
+	rat = send(http.MethodPut, uri, rat, `{"client_id":"`+info["client_id"].(string)+`","client_name":"Forecast CLI 2",
+		"grant_types":["client_credentials"]}`)["registration_access_token"].(string)
 	send(http.MethodDelete, uri, rat, "")
 	send(http.MethodGet, uri, rat, "")
 	// Output:
@@ -170,8 +172,9 @@ func ExampleRegistrar_Update() {
 	info, err := reg.Update(ctx, created.Client.ID, created.RegistrationToken, update)
 	fmt.Println(info.Client.ClientName, err)
 
+	// The response's registration access token replaces the one used.
 	update.ClientID = "another"
-	_, err = reg.Update(ctx, created.Client.ID, created.RegistrationToken, update)
+	_, err = reg.Update(ctx, created.Client.ID, info.RegistrationToken, update)
 	fmt.Println(err)
 	// Output:
 	// Forecast CLI 2 <nil>
@@ -270,7 +273,7 @@ func ExampleRegistrar_RegistrationHandler() {
 	fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate"))
 	// Output:
 	// 201 no-cache
-	// 401 Bearer realm="https://auth.example.com", error="invalid_token", error_description="Authorization: one Bearer token is required"
+	// 401 Bearer realm="https://auth.example.com"
 }
 
 // Mounted under a prefix without a {client_id} wildcard, the client

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"path"
@@ -150,12 +151,18 @@ func (r *Registrar) readRequest(w http.ResponseWriter, req *http.Request) (Reque
 // bearerToken returns the request's "Authorization: Bearer" token (RFC 6750
 // §2.1); anything else is invalid_token.
 func bearerToken(req *http.Request) (oauthclient.Plaintext, error) {
+	if req.Header.Get("Authorization") == "" {
+		return oauthclient.Plaintext{}, errNoCredentials
+	}
 	token, err := oauthclient.BearerToken(req)
 	if err != nil {
 		return oauthclient.Plaintext{}, oauthclient.NewError(oauthclient.CodeInvalidToken, "Authorization", "one Bearer token is required")
 	}
 	return oauthclient.NewPlaintext(token), nil
 }
+
+// errNoCredentials is a request without an Authorization header.
+var errNoCredentials = errors.New("registration: no credentials")
 
 // respond writes info with status, or err.
 func (r *Registrar) respond(w http.ResponseWriter, req *http.Request, status int, info *Information, err error) {
@@ -214,5 +221,13 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 // invalid_token; a failure of the server is a 500 whose detail goes to
 // the log only.
 func (r *Registrar) writeError(w http.ResponseWriter, req *http.Request, err error) {
+	if errors.Is(err, errNoCredentials) {
+		// RFC 6750 §3.1: a request without any authentication gets the
+		// challenge, and no error code.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+strings.ReplaceAll(r.issuer, `"`, "")+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
 	oauthclient.ErrorWriter{Realm: r.issuer, Logger: r.log}.WriteError(w, req, err)
 }

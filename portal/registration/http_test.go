@@ -48,17 +48,29 @@ func TestHandlerLifecycle(t *testing.T) {
 	assert.InDelta(t, 0, info["client_secret_expires_at"], 0)
 	assert.Equal(t, "Reg", info["client_name"])
 
+	// RFC 7592 §3: read and update responses carry the client's
+	// configuration URI and a registration access token, a new one that
+	// replaces the one presented.
 	rec = f.serve(http.MethodGet, "/oauth/register/"+id, rat, "")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	read := decodeBody(t, rec)
 	assert.Equal(t, id, read["client_id"])
 	assert.NotContains(t, read, "client_secret")
-	assert.NotContains(t, read, "registration_access_token")
+	assert.Equal(t, "https://as.example.com/oauth/register/"+id, read["registration_client_uri"])
+	newRAT, _ := read["registration_access_token"].(string)
+	require.NotEmpty(t, newRAT)
+	assert.NotEqual(t, rat, newRAT)
+	assert.Equal(t, http.StatusUnauthorized, f.serve(http.MethodGet, "/oauth/register/"+id, rat, "").Code, "the old token is replaced")
+	rat = newRAT
 
 	rec = f.serve(http.MethodPut, "/oauth/register/"+id, rat,
 		`{"client_id":"`+id+`","client_secret":"`+secret+`","client_name":"Renamed","redirect_uris":["https://reg.example.com/cb"]}`)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	assert.Equal(t, "Renamed", decodeBody(t, rec)["client_name"])
+	updated := decodeBody(t, rec)
+	assert.Equal(t, "Renamed", updated["client_name"])
+	assert.Equal(t, "https://as.example.com/oauth/register/"+id, updated["registration_client_uri"])
+	rat, _ = updated["registration_access_token"].(string)
+	require.NotEmpty(t, rat)
 
 	rec = f.serve(http.MethodDelete, "/oauth/register/"+id, rat, "")
 	require.Equal(t, http.StatusNoContent, rec.Code, rec.Body.String())
@@ -77,7 +89,7 @@ func TestHandlerErrors(t *testing.T) {
 	}{
 		{"register without token", func(_ *testing.T, f *fixture) *http.Request {
 			return jsonReq(http.MethodPost, "/oauth/register", "", regBody)
-		}, 401, "invalid_token"},
+		}, 401, ""},
 		{"register with Basic", func(_ *testing.T, f *fixture) *http.Request {
 			r := jsonReq(http.MethodPost, "/oauth/register", "", regBody)
 			r.Header.Set("Authorization", "Basic "+f.iat.Reveal())
@@ -135,7 +147,10 @@ func TestHandlerErrors(t *testing.T) {
 				assert.Equal(t, tc.code, decodeBody(t, rec)["error"])
 				assert.Equal(t, "no-store", rec.Header().Get("Cache-Control"))
 			}
-			if tc.status == http.StatusUnauthorized {
+			if tc.status == http.StatusUnauthorized && tc.code == "" {
+				// RFC 6750 §3.1: no credentials, no error code.
+				assert.Equal(t, `Bearer realm="https://as.example.com"`, rec.Header().Get("WWW-Authenticate"))
+			} else if tc.status == http.StatusUnauthorized {
 				challenge := rec.Header().Get("WWW-Authenticate")
 				assert.True(t, strings.HasPrefix(challenge, `Bearer realm="https://as.example.com", error="invalid_token"`), challenge)
 			}

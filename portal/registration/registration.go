@@ -149,18 +149,43 @@ func (r *Registrar) Register(ctx context.Context, initialAccessToken oauthclient
 }
 
 // Read returns the client's information (RFC 7592 §2.1), never its
-// secret. It returns an invalid_token *oauthclient.Error unless token is
-// the client's registration access token.
+// secret, with a new registration access token: RFC 7592 §3 requires the
+// token in every client information response, and only its hash is
+// stored, so it is rotated and the one presented stops working (as RFC
+// 7592 §2.1 allows). It returns an invalid_token *oauthclient.Error unless
+// token is the client's registration access token, and for a client an
+// administrator disabled.
 func (r *Registrar) Read(ctx context.Context, clientID string, token oauthclient.Plaintext) (*Information, error) {
 	c, err := r.registered(ctx, clientID, token)
 	if err != nil {
 		return nil, err
 	}
-	return &Information{Client: c, ClientURI: r.clientURI(c.ID)}, nil
+	return r.information(ctx, c)
+}
+
+// information is the client information response for c, with a new
+// registration access token stored in place of the old one, with c's
+// version: a concurrent change makes it fail with ErrConflict.
+func (r *Registrar) information(ctx context.Context, c *oauthclient.Client) (*Information, error) {
+	plain, hash, err := oauthclient.GenerateRegistrationToken(r.portal.Rand())
+	if err != nil {
+		return nil, err
+	}
+	next := c.Clone()
+	next.RegistrationTokenHash = hash
+	if err := r.portal.Clients().UpdateClient(ctx, next, oauthclient.UpdateOptions{}); err != nil {
+		if errors.Is(err, oauthclient.ErrConflict) {
+			return nil, &oauthclient.Error{Code: oauthclient.CodeInvalidRequest, Err: oauthclient.ErrConflict,
+				Reason: "the client changed meanwhile; try again"}
+		}
+		return nil, err
+	}
+	return &Information{Client: next, ClientURI: r.clientURI(next.ID), RegistrationToken: plain}, nil
 }
 
 // Update replaces the client's metadata with req's (RFC 7592 §2.2): a
-// member left out is removed. req.ClientID must be the client's ID and
+// member left out is removed. The response carries a new registration
+// access token, as Read's does. req.ClientID must be the client's ID and
 // req.ClientSecret, if set, one of its current secrets.
 //
 // Errors are *oauthclient.Error values: invalid_token unless token is the
@@ -192,7 +217,7 @@ func (r *Registrar) update(ctx context.Context, c *oauthclient.Client, req Reque
 	if err != nil {
 		return nil, portalError(err, "registration access token")
 	}
-	return &Information{Client: updated, ClientURI: r.clientURI(updated.ID)}, nil
+	return r.information(ctx, updated)
 }
 
 // Delete deletes the client and all its tokens at once (RFC 7592 §2.3).
@@ -227,6 +252,11 @@ func (r *Registrar) registered(ctx context.Context, clientID string, token oauth
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare([]byte(hash), []byte(want)) != 1 || c == nil || c.RegistrationTokenHash == "" || token.IsZero() {
+		return nil, errInvalidToken("registration access token")
+	}
+	if c.Status == oauthclient.StatusDisabled {
+		// An administrator disabled it: the client may not read, change
+		// (and so re-enable) or delete itself until they enable it.
 		return nil, errInvalidToken("registration access token")
 	}
 	return c, nil

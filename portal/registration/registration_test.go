@@ -211,7 +211,10 @@ func TestReadUpdateDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, id, read.Client.ID)
 	assert.True(t, read.Secret.IsZero(), "the secret is shown once")
-	assert.True(t, read.RegistrationToken.IsZero())
+	require.False(t, read.RegistrationToken.IsZero(), "RFC 7592 §3: a new registration access token")
+	_, err = f.reg.Read(ctx, id, rat)
+	requireCode(t, err, oauthclient.CodeInvalidToken, "")
+	rat = read.RegistrationToken
 
 	body := `{"client_id":"` + id + `","client_secret":"` + info.Secret.Reveal() + `","client_name":"Renamed",
 		"redirect_uris":["https://reg.example.com/cb2"],"grant_types":["authorization_code"]}`
@@ -220,6 +223,8 @@ func TestReadUpdateDelete(t *testing.T) {
 	assert.Equal(t, "Renamed", updated.Client.ClientName)
 	assert.Equal(t, []string{"https://reg.example.com/cb2"}, updated.Client.RedirectURIs)
 	assert.True(t, updated.Secret.IsZero())
+	require.False(t, updated.RegistrationToken.IsZero())
+	rat = updated.RegistrationToken
 
 	require.NoError(t, f.reg.Delete(ctx, id, rat))
 	_, err = f.store.GetClient(ctx, id)
@@ -227,6 +232,28 @@ func TestReadUpdateDelete(t *testing.T) {
 	_, err = f.reg.Read(ctx, id, rat)
 	requireCode(t, err, oauthclient.CodeInvalidToken, "")
 	requireCode(t, f.reg.Delete(ctx, id, rat), oauthclient.CodeInvalidToken, "")
+}
+
+// TestDisabledClientCannotManageItself: a client an administrator
+// disabled can neither read, change (and so re-enable) nor delete itself
+// through its registration access token.
+func TestDisabledClientCannotManageItself(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	info := f.register(t)
+	id, rat := info.Client.ID, info.RegistrationToken
+	require.NoError(t, f.svc.DisableClient(ctx, "admin", id))
+
+	_, err := f.reg.Read(ctx, id, rat)
+	requireCode(t, err, oauthclient.CodeInvalidToken, "")
+	_, err = f.reg.Update(ctx, id, rat, mustParse(t, `{"client_id":"`+id+`","client_name":"Back","redirect_uris":["https://reg.example.com/cb"]}`))
+	requireCode(t, err, oauthclient.CodeInvalidToken, "")
+	requireCode(t, f.reg.Delete(ctx, id, rat), oauthclient.CodeInvalidToken, "")
+	c, err := f.store.GetClient(ctx, id)
+	require.NoError(t, err, "not deleted")
+	assert.Equal(t, oauthclient.StatusDisabled, c.Status, "still disabled")
+	assert.Equal(t, info.Client.ClientName, c.ClientName, "unchanged")
 }
 
 func TestUpdateRefusals(t *testing.T) {
