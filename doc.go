@@ -89,7 +89,7 @@
 //	})
 //	// created.Secret.Reveal() is the only time the secret is available.
 //
-//	auth := oauthclient.Authenticator{Clients: store}
+//	auth := svc.Authenticator() // the portal's hasher (and pepper), clock and randomness
 //	client, err := auth.Authenticate(ctx, oauthclient.Credentials{
 //		ClientID: created.Client.ID,
 //		Secret:   created.Secret,

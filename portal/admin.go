@@ -39,7 +39,7 @@ func (s *Service) ListDevelopersWithClients(ctx context.Context, p oauthclient.P
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	out := make([]DeveloperClients, 0, len(devs))
 	for _, d := range devs {
 		clients, err := s.developerClients(ctx, d.ID)
@@ -178,7 +178,7 @@ func (s *Service) DeactivateDeveloper(ctx context.Context, adminID, developerID 
 	if d.Status == DeveloperInactive {
 		return nil
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	if err := s.developers.DeactivateDeveloper(ctx, developerID, now); err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func (s *Service) ReactivateDeveloper(ctx context.Context, adminID, developerID 
 	if d.Status == DeveloperActive {
 		return nil
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	d.Status, d.UpdatedAt = DeveloperActive, now
 	if err := s.developers.UpdateDeveloper(ctx, d); err != nil {
 		return err
@@ -272,7 +272,7 @@ func checkID(id string) error {
 
 func (s *Service) stamp(created *time.Time, version *int64) {
 	if created.IsZero() {
-		*created = s.now()
+		*created = s.oauth.Now()
 	}
 	*version = 1
 }
@@ -286,6 +286,6 @@ func (s *Service) added(ctx context.Context, kind, id string, err error) error {
 	if err != nil {
 		return err
 	}
-	s.emit(ctx, Event{Type: EventCatalogueChanged, Time: s.now(), Detail: "added " + kind + " " + strconv.Quote(id)})
+	s.emit(ctx, Event{Type: EventCatalogueChanged, Time: s.oauth.Now(), Detail: "added " + kind + " " + strconv.Quote(id)})
 	return nil
 }

@@ -217,7 +217,7 @@ func (s *Service) changed(ctx context.Context, adminID, kind, id string, fields 
 	if len(fields) > 0 {
 		detail += ": " + strings.Join(fields, ", ")
 	}
-	s.emit(ctx, Event{Type: EventCatalogueChanged, Actor: adminID, Time: s.now(), Detail: detail})
+	s.emit(ctx, Event{Type: EventCatalogueChanged, Actor: adminID, Time: s.oauth.Now(), Detail: detail})
 }
 
 func apiChanges(old, a *catalogue.API) []string {

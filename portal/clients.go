@@ -127,7 +127,7 @@ func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string
 	if len(changed) == 0 {
 		return c, nil
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	next.UpdatedAt = now
 	if err := s.clients.UpdateClient(ctx, next, oauthclient.UpdateOptions{RevokeTokens: revoke}); err != nil {
 		if errors.Is(err, ErrConflict) {
@@ -244,7 +244,7 @@ func (s *Service) RotateSecret(ctx context.Context, developerID, clientID string
 		}
 		if plain.IsZero() {
 			var err error
-			if plain, fresh, err = s.hasher.NewSecret(s.rand, now); err != nil {
+			if plain, fresh, err = s.oauth.Hasher.NewSecret(s.oauth.Rand, now); err != nil {
 				return oauthclient.UpdateOptions{}, err
 			}
 		}
@@ -304,7 +304,7 @@ func (s *Service) RevokeTokens(ctx context.Context, developerID, clientID string
 		return 0, err
 	}
 	s.emit(ctx, Event{Type: EventTokensRevoked, Actor: developerID, DeveloperID: developerID, ClientID: c.ID,
-		Time: s.now(), Detail: "tokens=" + strconv.Itoa(n)})
+		Time: s.oauth.Now(), Detail: "tokens=" + strconv.Itoa(n)})
 	return n, nil
 }
 
@@ -322,7 +322,7 @@ func (s *Service) DeleteClient(ctx context.Context, developerID, clientID string
 		}
 		return err
 	}
-	s.emit(ctx, Event{Type: EventDeleted, Actor: developerID, DeveloperID: developerID, ClientID: c.ID, Time: s.now()})
+	s.emit(ctx, Event{Type: EventDeleted, Actor: developerID, DeveloperID: developerID, ClientID: c.ID, Time: s.oauth.Now()})
 	return nil
 }
 
@@ -364,7 +364,7 @@ func (s *Service) modifyClient(ctx context.Context, developerID, clientID string
 		if err != nil {
 			return nil, err
 		}
-		now := s.now()
+		now := s.oauth.Now()
 		next := c.Clone()
 		opts, err := change(next, now)
 		if errors.Is(err, errUnchanged) {

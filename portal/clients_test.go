@@ -319,7 +319,7 @@ func TestRotateSecretMaxSecrets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
-			svc, err := portal.New(portal.Config{Store: f.store, Now: f.clock.Now, MaxSecrets: tt.maxSecrets})
+			svc, err := portal.New(portal.Config{Store: f.store, MaxSecrets: tt.maxSecrets, OAuth: oauthclient.Config{Now: f.clock.Now}})
 			require.NoError(t, err)
 			d := f.developer(t)
 			nc := f.client(t, d.ID)

@@ -44,11 +44,11 @@ func (s *Service) RegisterDeveloper(ctx context.Context, r NewDeveloper) (*Devel
 	if err != nil {
 		return nil, err
 	}
-	id, err := uuid.NewRandomFromReader(s.rand)
+	id, err := uuid.NewRandomFromReader(s.oauth.Rand)
 	if err != nil {
 		return nil, fmt.Errorf("portal: developer ID: %w", err)
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	d := &Developer{
 		ID:           id.String(),
 		Email:        email,

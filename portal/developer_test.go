@@ -2,12 +2,14 @@ package portal_test
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
@@ -146,4 +148,35 @@ func FuzzRegisterDeveloper(f *testing.F) {
 			require.ErrorIs(t, err, portal.ErrDuplicate)
 		}
 	})
+}
+
+// TestServiceSharesOneConfiguration: what the portal hashes with, the
+// Authenticator it hands out verifies with; an Authenticator configured
+// with another pepper fails loudly, not as a wrong secret.
+func TestServiceSharesOneConfiguration(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	hasher := &oauthclient.Hasher{Pepper: []byte("0123456789abcdef0123456789abcdef")}
+	svc, err := portal.New(portal.Config{Store: f.store, OAuth: oauthclient.Config{Hasher: hasher, Now: f.clock.Now}})
+	require.NoError(t, err)
+	oauth := svc.OAuth()
+	assert.Same(t, hasher, oauth.Hasher)
+	assert.Equal(t, t0, oauth.Now())
+	require.NotNil(t, oauth.Redirects)
+	require.NotNil(t, oauth.Rand)
+	assert.True(t, oauth.Rand == svc.OAuth().Rand, "one random source")
+
+	d, err := svc.RegisterDeveloper(t.Context(), portal.NewDeveloper{Email: "shared@example.com", Name: "Shared"})
+	require.NoError(t, err)
+	nc, err := svc.CreateClient(t.Context(), d.ID, request())
+	require.NoError(t, err)
+	creds := oauthclient.Credentials{ClientID: nc.Client.ID, Secret: nc.Secret, Method: oauthclient.AuthMethodBasic}
+	got, err := svc.Authenticator().Authenticate(t.Context(), creds)
+	require.NoError(t, err)
+	assert.Equal(t, nc.Client.ID, got.ID)
+
+	other := oauthclient.Config{Hasher: &oauthclient.Hasher{Pepper: []byte("another pepper, thirty-two bytes")}, Now: f.clock.Now}
+	_, err = other.Authenticator(f.store).Authenticate(t.Context(), creds)
+	require.ErrorIs(t, err, oauthclient.ErrUnknownKey)
+	assert.Equal(t, http.StatusInternalServerError, oauthclient.HTTPStatus(err))
 }

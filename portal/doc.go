@@ -6,8 +6,21 @@
 // disable and enable clients and deactivate developers.
 //
 // A [Service], built by [New] from a [Config], runs these use cases over a
-// [Store]. It does no I/O of its own: the store, the clock (Config.Now) and
-// the randomness (Config.Rand) are injected.
+// [Store]. It does no I/O of its own: the store, the clock and the
+// randomness (Config.OAuth.Now and Config.OAuth.Rand) are injected.
+//
+// # One configuration
+//
+// Config.OAuth, an oauthclient.Config, holds what the portal shares with
+// every component that handles its clients: the Hasher (and its pepper),
+// the redirect URI rules, the clock and the random source. It is given
+// once, to [New]; [Service.OAuth] returns it settled (defaults filled in,
+// the random source safe for concurrent use) and [Service.Authenticator]
+// an Authenticator of the portal's clients built from it.
+// portal/authserver and portal/registration take everything from the
+// Service they are built on, so a pepper set on the portal and missing at
+// the token endpoint cannot happen; a hash made under a pepper the Hasher
+// does not hold fails loudly as oauthclient.ErrUnknownKey.
 //
 // # The flow
 //

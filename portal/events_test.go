@@ -27,11 +27,12 @@ func TestEventsNeverHoldSecrets(t *testing.T) {
 	var logs bytes.Buffer
 	slogObs := portal.SlogObserver{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
 	svc, err := portal.New(portal.Config{
-		Store: f.store, Now: f.clock.Now,
+		Store: f.store,
 		Observer: portal.ObserverFunc(func(ctx context.Context, e portal.Event) {
 			f.rec.Observe(ctx, e)
 			slogObs.Observe(ctx, e)
 		}),
+		OAuth: oauthclient.Config{Now: f.clock.Now},
 	})
 	require.NoError(t, err)
 	ctx := t.Context()

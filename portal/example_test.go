@@ -29,13 +29,12 @@ func Example() {
 	clock := func() time.Time { return now }
 	svc, err := portal.New(portal.Config{
 		Store: store,
-		Now:   clock,
-		Rand:  rand.NewChaCha8([32]byte{'e', 'x', 'a', 'm', 'p', 'l', 'e'}),
 		Observer: portal.ObserverFunc(func(_ context.Context, e portal.Event) {
 			if e.ClientID != "" {
 				fmt.Println("  event:", e.Type)
 			}
 		}),
+		OAuth: oauthclient.Config{Now: clock, Rand: rand.NewChaCha8([32]byte{'e', 'x', 'a', 'm', 'p', 'l', 'e'})},
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -119,11 +119,11 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 		return nil, err
 	}
 
-	id, err := oauthclient.NewClientID(s.rand)
+	id, err := oauthclient.NewClientID(s.oauth.Rand)
 	if err != nil {
 		return nil, fmt.Errorf("portal: client ID: %w", err)
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	c := &oauthclient.Client{
 		ID:          id,
 		Metadata:    md,
@@ -145,7 +145,7 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 	}
 	out := &NewClient{Client: c}
 	if !md.TokenEndpointAuthMethod.Public() {
-		plain, secret, err := s.hasher.NewSecret(s.rand, now)
+		plain, secret, err := s.oauth.Hasher.NewSecret(s.oauth.Rand, now)
 		if err != nil {
 			return nil, fmt.Errorf("portal: client secret: %w", err)
 		}
@@ -153,7 +153,7 @@ func (s *Service) CreateClient(ctx context.Context, developerID string, req Crea
 		out.Secret = plain
 	}
 	if req.IssueRegistrationToken {
-		plain, hash, err := oauthclient.GenerateRegistrationToken(s.rand)
+		plain, hash, err := oauthclient.GenerateRegistrationToken(s.oauth.Rand)
 		if err != nil {
 			return nil, fmt.Errorf("portal: registration token: %w", err)
 		}
@@ -275,7 +275,7 @@ func qualifies(p *catalogue.Policy, chosen []EligibleEntry) bool {
 // validateMetadata validates and normalises md with oauthclient, requires a
 // client name, and checks the requested scopes against the policy's.
 func (s *Service) validateMetadata(md oauthclient.Metadata, policy *catalogue.Policy) (oauthclient.Metadata, error) {
-	out, err := oauthclient.ValidateMetadata(md, oauthclient.MetadataOptions{Redirects: s.redirects, RequireClientName: true})
+	out, err := oauthclient.ValidateMetadata(md, oauthclient.MetadataOptions{Redirects: s.oauth.Redirects, RequireClientName: true})
 	if err != nil {
 		return oauthclient.Metadata{}, err
 	}

@@ -129,7 +129,7 @@ const (
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{store: memory.New(), clock: newClock(), rec: &recorder{}}
-	svc, err := portal.New(portal.Config{Store: f.store, Now: f.clock.Now, Observer: f.rec})
+	svc, err := portal.New(portal.Config{Store: f.store, Observer: f.rec, OAuth: oauthclient.Config{Now: f.clock.Now}})
 	require.NoError(t, err)
 	f.svc = svc
 	seedCatalogue(t, svc)

@@ -29,7 +29,7 @@ func mockService(t *testing.T) (*portal.Service, *storemock.MockStore, *recorder
 	t.Helper()
 	m := storemock.NewMockStore(gomock.NewController(t))
 	rec := &recorder{}
-	svc, err := portal.New(portal.Config{Store: m, Now: newClock().Now, Observer: rec})
+	svc, err := portal.New(portal.Config{Store: m, Observer: rec, OAuth: oauthclient.Config{Now: newClock().Now}})
 	require.NoError(t, err)
 	return svc, m, rec
 }

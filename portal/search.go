@@ -38,7 +38,7 @@ func (s *Service) FindDevelopers(ctx context.Context, q DeveloperQuery) ([]Devel
 	want := q.Normalized()
 	limit, skip := want.Limit, want.Offset
 	text := strings.ToLower(strings.TrimSpace(q.Text))
-	now := s.now()
+	now := s.oauth.Now()
 	var out []DeveloperClients
 	for p := (oauthclient.Page{Limit: oauthclient.MaxLimit}); ; p = p.Next() {
 		devs, err := s.developers.ListDevelopers(ctx, p)
@@ -133,7 +133,7 @@ func (s *Service) ClientDetail(ctx context.Context, clientID string) (*ClientDet
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.oauth.Now()
 	d := &ClientDetail{
 		ClientSummary: summarise(c, now),
 		Description:   c.Description,

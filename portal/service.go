@@ -1,11 +1,6 @@
 package portal
 
-import (
-	"io"
-	"time"
-
-	"github.com/portaloauth/portaloauth/oauthclient"
-)
+import "github.com/portaloauth/portaloauth/oauthclient"
 
 // DefaultMaxSecrets is how many secrets a client may hold at once when
 // Config.MaxSecrets is zero: the current one and the one in its grace
@@ -23,15 +18,16 @@ type Config struct {
 	// Store keeps clients, tokens, developers and the catalogue; required.
 	// It is one store rather than one per role because some use cases
 	// need steps that span roles to be atomic (see [Store]).
-	Store     Store
-	Hasher    *oauthclient.Hasher         // nil: the default hasher
-	Redirects *oauthclient.RedirectPolicy // nil: the default redirect URI rules
-	Now       func() time.Time            // nil: time.Now
-	// Rand is the source of client IDs, developer IDs, secrets and
-	// registration tokens. nil: crypto/rand.Reader. The Service serialises
-	// its reads, so a reader that is not safe for concurrent use (a seeded
-	// generator in tests) is fine.
-	Rand       io.Reader
+	Store Store
+	// OAuth is what the Service shares with every component built on it
+	// (portal/authserver, portal/registration, a gateway's Authenticator):
+	// the Hasher and its pepper, the redirect URI rules, the clock and the
+	// random source of client IDs, developer IDs, secrets and tokens. Its
+	// zero value is the default; a random source that is not safe for
+	// concurrent use (a seeded generator in tests) is fine. [Service.OAuth]
+	// gives it back settled, so that those components cannot be given
+	// another one.
+	OAuth      oauthclient.Config
 	MaxSecrets int      // active secrets per client; 0: DefaultMaxSecrets
 	Observer   Observer // receives an Event for every change; nil: none
 }
@@ -48,10 +44,7 @@ type Service struct {
 	catalogueAdmin CatalogueAdmin
 	limited        LimitedClientCreator // creating a developer's client
 
-	hasher     *oauthclient.Hasher
-	redirects  *oauthclient.RedirectPolicy
-	now        func() time.Time
-	rand       io.Reader
+	oauth      oauthclient.Config // settled: every field set
 	maxSecrets int
 	observer   Observer
 }
@@ -72,18 +65,9 @@ func New(cfg Config) (*Service, error) {
 		catalogue:      cfg.Store,
 		catalogueAdmin: cfg.Store,
 		limited:        cfg.Store,
-		hasher:         cfg.Hasher,
-		redirects:      cfg.Redirects,
-		now:            cfg.Now,
-		rand:           oauthclient.LockedReader(cfg.Rand),
+		oauth:          cfg.OAuth.Settle(),
 		maxSecrets:     cfg.MaxSecrets,
 		observer:       cfg.Observer,
-	}
-	if s.hasher == nil {
-		s.hasher = &oauthclient.Hasher{}
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if s.maxSecrets == 0 {
 		s.maxSecrets = DefaultMaxSecrets

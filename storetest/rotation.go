@@ -45,7 +45,7 @@ var rotationTests = []test[portal.Store]{
 		c := createClient(t, s, d.ID, at(2))
 		now := stepClock(at(100))
 		race := &interleave{Store: s}
-		svc, err := portal.New(portal.Config{Store: race, Now: now})
+		svc, err := portal.New(portal.Config{Store: race, OAuth: oauthclient.Config{Now: now}})
 		require.NoError(t, err)
 
 		var second *portal.RotatedSecret
@@ -71,7 +71,7 @@ var rotationTests = []test[portal.Store]{
 		assert.Equal(t, first.Client.Secrets[1].ID, stored.Secrets[0].ID, "the replaced secret keeps its grace period")
 		assert.Equal(t, third.Client.Secrets[1].ID, stored.Secrets[1].ID)
 
-		auth := &oauthclient.Authenticator{Clients: s, Now: now}
+		auth := svc.Authenticator()
 		for name, secret := range map[string]oauthclient.Plaintext{"first": first.Secret, "third": third.Secret} {
 			_, err := auth.Authenticate(ctx, oauthclient.Credentials{ClientID: c.ID, Secret: secret, Method: oauthclient.AuthMethodBasic})
 			assert.NoError(t, err, "the %s rotation's secret authenticates", name)

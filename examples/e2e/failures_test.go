@@ -109,7 +109,7 @@ func (s *faultyStore) GetPolicy(ctx context.Context, id string) (*catalogue.Poli
 func (f *fixture) faultyServer(t *testing.T, st *faultyStore, log *bytes.Buffer) http.Handler {
 	t.Helper()
 	st.Store = f.store
-	svc, err := portal.New(portal.Config{Store: st, Now: f.clock.Now})
+	svc, err := portal.New(portal.Config{Store: st, OAuth: oauthclient.Config{Now: f.clock.Now}})
 	require.NoError(t, err)
 	srv, err := authserver.New(authserver.Config{
 		Portal: svc, Issuer: f.issuer, Users: sessions{}, ConsentKey: consentKey,

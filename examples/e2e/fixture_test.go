@@ -142,7 +142,7 @@ func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
 		}
 	}
 	var err error
-	f.portal, err = portal.New(portal.Config{Store: f.store, Now: f.clock.Now})
+	f.portal, err = portal.New(portal.Config{Store: f.store, OAuth: oauthclient.Config{Now: f.clock.Now}})
 	require.NoError(t, err)
 	f.seedCatalogue(t)
 	f.alice, err = f.portal.RegisterDeveloper(ctx, portal.NewDeveloper{Email: "alice@example.com", Name: "Alice"})

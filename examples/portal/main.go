@@ -227,8 +227,9 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	hasher := &oauthclient.Hasher{}
 	audit := web.NewAuditLog(0)
 	svc, err := portal.New(portal.Config{
-		Store: cfg.Store, Hasher: hasher, Now: cfg.Now, Rand: cfg.Rand,
+		Store:    cfg.Store,
 		Observer: web.Observers{portal.SlogObserver{Logger: cfg.Logger}, audit},
+		OAuth:    oauthclient.Config{Hasher: hasher, Now: cfg.Now, Rand: cfg.Rand},
 	})
 	if err != nil {
 		return nil, err
@@ -269,7 +270,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	a.Handler = a.Site.Middleware(mux)
 
 	if cfg.Demo {
-		seeder, err := portal.New(portal.Config{Store: cfg.Store, Hasher: hasher, Now: cfg.Now, Rand: cfg.Rand, Observer: audit})
+		seeder, err := portal.New(portal.Config{Store: cfg.Store, Observer: audit, OAuth: svc.OAuth()})
 		if err != nil {
 			return nil, err
 		}

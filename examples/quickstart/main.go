@@ -38,7 +38,7 @@ func run(w io.Writer) error {
 	rnd, now := rand.NewChaCha8([32]byte{'q', 'u', 'i', 'c', 'k'}), time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	store := memory.New()
-	svc, err := portal.New(portal.Config{Store: store, Now: clock, Rand: rnd})
+	svc, err := portal.New(portal.Config{Store: store, OAuth: oauthclient.Config{Now: clock, Rand: rnd}})
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func run(w io.Writer) error {
 	step("4. client created: %s, secret shown once (%d characters, hint %s)",
 		id, len(nc.Secret.Reveal()), oauthclient.SecretHint(nc.Secret))
 
-	auth := &oauthclient.Authenticator{Clients: store, Now: clock}
+	auth := svc.Authenticator() // the portal's hasher, clock and random source
 	login := func(secret oauthclient.Plaintext) error {
 		_, err := auth.Authenticate(ctx, oauthclient.Credentials{ClientID: id, Secret: secret, Method: oauthclient.AuthMethodBasic})
 		return err

@@ -379,7 +379,7 @@ func (s *TokenSet) Introspect(p Pick, parallel bool) func(*testing.B) {
 // stands at scaleNow.
 func scaleAuthServer(st *memory.Store) (*authserver.Server, error) {
 	now := func() time.Time { return scaleNow }
-	svc, err := portal.New(portal.Config{Store: st, Now: now})
+	svc, err := portal.New(portal.Config{Store: st, OAuth: oauthclient.Config{Now: now}})
 	if err != nil {
 		return nil, err
 	}

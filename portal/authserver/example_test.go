@@ -52,7 +52,7 @@ func credentials(nc *portal.NewClient) oauthclient.Credentials {
 // A Server takes the portal's store, hasher, redirect policy, clock and
 // random source; Config adds the issuer and lifetimes.
 func ExampleNew() {
-	svc, _ := portal.New(portal.Config{Store: memory.New(), Hasher: &oauthclient.Hasher{}})
+	svc, _ := portal.New(portal.Config{Store: memory.New(), OAuth: oauthclient.Config{Hasher: &oauthclient.Hasher{}}})
 	srv, err := authserver.New(authserver.Config{Portal: svc, Issuer: "https://auth.example.com/", AccessTokenTTL: 15 * time.Minute})
 	fmt.Println(srv.Issuer(), err)
 	_, err = authserver.New(authserver.Config{Portal: svc, Issuer: "auth.example.com"})

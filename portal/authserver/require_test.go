@@ -119,7 +119,7 @@ func newStore() *store {
 // gatewayServer is a Server over s whose clock is now.
 func gatewayServer(t testing.TB, s *store, log io.Writer) *authserver.Server {
 	t.Helper()
-	svc, err := portal.New(portal.Config{Store: s, Now: func() time.Time { return now }})
+	svc, err := portal.New(portal.Config{Store: s, OAuth: oauthclient.Config{Now: func() time.Time { return now }}})
 	require.NoError(t, err)
 	srv, err := authserver.New(authserver.Config{Portal: svc, Issuer: "https://as.example.com",
 		Logger: slog.New(slog.NewTextHandler(log, nil))})

@@ -86,13 +86,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	svc := cfg.Portal
+	oauth := svc.OAuth()
 	s := &Server{
 		clients:    svc.Clients(),
 		catalogue:  svc.CatalogueReader(),
 		issuer:     issuer,
-		redirects:  svc.Redirects(),
-		now:        svc.Clock(),
-		rand:       svc.Rand(),
+		redirects:  oauth.Redirects,
+		now:        oauth.Now,
+		rand:       oauth.Rand,
 		log:        cfg.Logger,
 		accessTTL:  orDefault(cfg.AccessTokenTTL, DefaultAccessTokenTTL),
 		refreshTTL: orDefault(cfg.RefreshTokenTTL, DefaultRefreshTokenTTL),
@@ -102,8 +103,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	shared := oauthclient.Config{Hasher: svc.Hasher(), Redirects: svc.Redirects(), Now: s.now, Rand: s.rand}
-	s.auth = shared.Authenticator(s.clients)
+	s.auth = svc.Authenticator()
 	s.errors = oauthclient.ErrorWriter{Realm: issuer, Logger: s.log}
 	return s, nil
 }

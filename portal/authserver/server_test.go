@@ -25,7 +25,7 @@ var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // is *now.
 func newTestServer(t *testing.T, now *time.Time, log *bytes.Buffer) *Server {
 	t.Helper()
-	svc, err := portal.New(portal.Config{Store: memory.New(), Now: func() time.Time { return *now }})
+	svc, err := portal.New(portal.Config{Store: memory.New(), OAuth: oauthclient.Config{Now: func() time.Time { return *now }}})
 	require.NoError(t, err)
 	if log == nil {
 		log = &bytes.Buffer{}
@@ -73,13 +73,13 @@ func TestNewSharesThePortalsSettings(t *testing.T) {
 	t.Parallel()
 	hasher := &oauthclient.Hasher{}
 	clock := func() time.Time { return testNow }
-	svc, err := portal.New(portal.Config{Store: memory.New(), Hasher: hasher, Now: clock})
+	svc, err := portal.New(portal.Config{Store: memory.New(), OAuth: oauthclient.Config{Hasher: hasher, Now: clock}})
 	require.NoError(t, err)
 	s, err := New(Config{Portal: svc, Issuer: "https://as.example.com"})
 	require.NoError(t, err)
 	assert.Same(t, hasher, s.auth.Hasher)
 	assert.Equal(t, testNow, s.Now())
-	assert.Equal(t, svc.Rand(), s.rand)
+	assert.Equal(t, svc.OAuth().Rand, s.rand)
 	assert.Equal(t, svc.Clients(), s.Clients())
 	assert.Equal(t, svc.CatalogueReader(), s.CatalogueReader())
 }

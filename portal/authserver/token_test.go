@@ -38,7 +38,7 @@ func newProtocol(t *testing.T) *protocol {
 	t.Helper()
 	ctx := t.Context()
 	st := memory.New()
-	svc, err := portal.New(portal.Config{Store: st, Now: func() time.Time { return now }})
+	svc, err := portal.New(portal.Config{Store: st, OAuth: oauthclient.Config{Now: func() time.Time { return now }}})
 	require.NoError(t, err)
 	require.NoError(t, svc.AddAPI(ctx, &catalogue.API{ID: "payments", Name: "Payments", AuthMode: catalogue.AuthOAuth2, Active: true}))
 	require.NoError(t, svc.AddPolicy(ctx, &catalogue.Policy{ID: "gold", Name: "Gold", Active: true, Scopes: []string{"read", "write"},

@@ -25,8 +25,10 @@ func newPortal() (*portal.Service, *portal.Developer) {
 	ctx := context.Background()
 	svc, err := portal.New(portal.Config{
 		Store: memory.New(),
-		Now:   func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) },
-		Rand:  rand.NewChaCha8([32]byte{'r', 'e', 'g'}),
+		OAuth: oauthclient.Config{
+			Now:  func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) },
+			Rand: rand.NewChaCha8([32]byte{'r', 'e', 'g'}),
+		},
 	})
 	if err != nil {
 		panic(err)

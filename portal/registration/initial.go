@@ -40,7 +40,7 @@ func (r *Registrar) AddInitialAccessToken(token oauthclient.Plaintext, ia Initia
 // source), adds it as AddInitialAccessToken does and returns it: the only
 // time it is available.
 func (r *Registrar) NewInitialAccessToken(ia InitialAccess) (oauthclient.Plaintext, error) {
-	token, hash, err := oauthclient.GenerateInitialAccessToken(r.portal.Rand())
+	token, hash, err := oauthclient.GenerateInitialAccessToken(r.portal.OAuth().Rand)
 	if err != nil {
 		return oauthclient.Plaintext{}, err
 	}

@@ -268,12 +268,12 @@ func (r *Registrar) currentSecret(c *oauthclient.Client, secret oauthclient.Plai
 	if secret.IsZero() {
 		return false
 	}
-	now := r.portal.Clock()()
+	now := r.portal.OAuth().Now()
 	for _, sec := range c.Secrets {
 		if !sec.ValidAt(now) {
 			continue
 		}
-		if _, err := r.portal.Hasher().Verify(sec.Hash, secret); err == nil {
+		if _, err := r.portal.OAuth().Hasher.Verify(sec.Hash, secret); err == nil {
 			return true
 		}
 	}

@@ -63,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 	ctx := t.Context()
 	f := &fixture{store: &failingStore{Store: memory.New()}, now: testNow}
 	var err error
-	f.svc, err = portal.New(portal.Config{Store: f.store, Now: func() time.Time { return f.now }})
+	f.svc, err = portal.New(portal.Config{Store: f.store, OAuth: oauthclient.Config{Now: func() time.Time { return f.now }}})
 	require.NoError(t, err)
 	require.NoError(t, f.svc.AddAPI(ctx, &catalogue.API{ID: "pay", Name: "Pay", AuthMode: catalogue.AuthOAuth2, Active: true}))
 	require.NoError(t, f.svc.AddPolicy(ctx, &catalogue.Policy{ID: "std", Name: "Std", Active: true, Scopes: []string{"read"},

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
@@ -28,7 +29,7 @@ var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 // is *now.
 func newTestServer(t *testing.T, now *time.Time, log *bytes.Buffer) *Server {
 	t.Helper()
-	svc, err := portal.New(portal.Config{Store: memory.New(), Now: func() time.Time { return *now }})
+	svc, err := portal.New(portal.Config{Store: memory.New(), OAuth: oauthclient.Config{Now: func() time.Time { return *now }}})
 	require.NoError(t, err)
 	if log == nil {
 		log = &bytes.Buffer{}

@@ -92,12 +92,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		Server: lib, portal: cfg.Portal, catalogue: lib.CatalogueReader(), issuer: lib.Issuer(),
-		now: cfg.Portal.Clock(), log: lib.Logger(), users: cfg.Users,
+		now: cfg.Portal.OAuth().Now, log: lib.Logger(), users: cfg.Users,
 		maxBody: orDefault(cfg.MaxBodyBytes, as.DefaultMaxBodyBytes), consentKey: cfg.ConsentKey,
 	}
 	if s.consentKey == nil {
 		s.consentKey = make([]byte, 32)
-		if _, err := io.ReadFull(cfg.Portal.Rand(), s.consentKey); err != nil {
+		if _, err := io.ReadFull(cfg.Portal.OAuth().Rand, s.consentKey); err != nil {
 			return nil, configError("Rand", "cannot draw the consent key: "+err.Error())
 		}
 	}

@@ -79,7 +79,7 @@ func newHarness(t testing.TB, opts ...harnessOptions) *harness {
 	ctx := t.Context()
 	h := &harness{t: t, store: memory.New(), clock: &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}, logged: &strings.Builder{}}
 	var err error
-	h.svc, err = portal.New(portal.Config{Store: h.store, Hasher: testHasher, Now: h.clock.Now})
+	h.svc, err = portal.New(portal.Config{Store: h.store, OAuth: oauthclient.Config{Hasher: testHasher, Now: h.clock.Now}})
 	require.NoError(t, err)
 
 	for _, a := range []*catalogue.API{
