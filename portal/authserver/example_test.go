@@ -336,7 +336,7 @@ func ExampleAuthorizeRequest_Values() {
 // The Server works on its portal's stores and clock.
 func ExampleServer_Clients() {
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	svc, _ := portal.New(portal.Config{Store: memory.New(), Now: func() time.Time { return at }})
+	svc, _ := portal.New(portal.Config{Store: memory.New(), OAuth: oauthclient.Config{Now: func() time.Time { return at }}})
 	srv, _ := authserver.New(authserver.Config{Portal: svc, Issuer: "https://auth.example.com"})
 	fmt.Println(srv.Clients() == svc.Clients(), srv.CatalogueReader() == svc.CatalogueReader(), srv.Now().Equal(at), srv.Logger() != nil)
 	// Output: true true true true

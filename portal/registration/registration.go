@@ -167,7 +167,7 @@ func (r *Registrar) Read(ctx context.Context, clientID string, token oauthclient
 // registration access token stored in place of the old one, with c's
 // version: a concurrent change makes it fail with ErrConflict.
 func (r *Registrar) information(ctx context.Context, c *oauthclient.Client) (*Information, error) {
-	plain, hash, err := oauthclient.GenerateRegistrationToken(r.portal.Rand())
+	plain, hash, err := oauthclient.GenerateRegistrationToken(r.portal.OAuth().Rand)
 	if err != nil {
 		return nil, err
 	}
