@@ -68,6 +68,11 @@ func (s *Service) GetClient(ctx context.Context, developerID, clientID string) (
 // and ErrPolicyNotOffered (field "policy_id") for a policy the client's
 // entries do not offer. A request that changes nothing writes nothing,
 // emits no event and returns the client as it is.
+//
+// Changing the redirect URIs of an active client of an API whose catalogue
+// entry requires approval sends the client back for approval (status
+// pending, its tokens revoked in the same write): the redirect URIs decide
+// where codes go, and an approval of one set is no approval of another.
 func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string, req UpdateClientRequest) (*oauthclient.Client, error) {
 	if _, err := s.activeDeveloper(ctx, developerID); err != nil {
 		return nil, err
@@ -127,6 +132,20 @@ func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string
 	if len(changed) == 0 {
 		return c, nil
 	}
+	if c.Status == oauthclient.StatusActive && slices.Contains(changed, "redirect_uris") {
+		approval, err := s.needsApproval(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if approval {
+			// Where codes and tokens go is what an administrator approved:
+			// a new redirect URI is approved again, and until then the
+			// client gets no tokens and keeps none.
+			next.Status = oauthclient.StatusPending
+			revoke = true
+			changed = append(changed, "status")
+		}
+	}
 	now := s.oauth.Now()
 	next.UpdatedAt = now
 	if err := s.clients.UpdateClient(ctx, next, oauthclient.UpdateOptions{RevokeTokens: revoke}); err != nil {
@@ -141,6 +160,18 @@ func (s *Service) UpdateClient(ctx context.Context, developerID, clientID string
 	}
 	s.emit(ctx, Event{Type: EventUpdated, Actor: developerID, DeveloperID: developerID, ClientID: c.ID, Time: now, Detail: detail})
 	return next, nil
+}
+
+// needsApproval reports whether an entry of one of the client's APIs
+// requires approval: the client was, or could have been, approved for it.
+func (s *Service) needsApproval(ctx context.Context, c *oauthclient.Client) (bool, error) {
+	view, err := s.loadCatalogue(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(view.entries, func(e *catalogue.Entry) bool {
+		return e.RequiresApproval && slices.Contains(c.APIIDs, e.APIID)
+	}), nil
 }
 
 // clientPolicy returns the client's policy after an update to id (nil: no

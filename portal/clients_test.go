@@ -143,6 +143,42 @@ func TestUpdateClient(t *testing.T) {
 	assert.Equal(t, int64(3), same.Version)
 }
 
+// TestUpdateRedirectURIsNeedsApprovalAgain: an approved client of an
+// entry that requires approval goes back to pending, its tokens revoked,
+// when its redirect URIs change; its other details change freely.
+func TestUpdateRedirectURIsNeedsApprovalAgain(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	d := f.developer(t)
+	nc := f.clientOf(t, d.ID, entryReports, policyReports)
+	require.Equal(t, oauthclient.StatusPending, nc.Client.Status)
+	require.NoError(t, f.svc.ApproveClient(t.Context(), "admin", nc.Client.ID))
+	c, err := f.svc.GetClient(t.Context(), d.ID, nc.Client.ID)
+	require.NoError(t, err)
+	f.token(t, c.ID, 1)
+
+	c, err = f.svc.UpdateClient(t.Context(), d.ID, c.ID, portal.UpdateClientRequest{Version: c.Version, Name: ptr("Renamed")})
+	require.NoError(t, err)
+	assert.Equal(t, oauthclient.StatusActive, c.Status, "a new name needs no approval")
+	assert.Equal(t, 1, f.tokenCount(t, c.ID))
+
+	c, err = f.svc.UpdateClient(t.Context(), d.ID, c.ID, portal.UpdateClientRequest{Version: c.Version,
+		RedirectURIs: []string{"https://elsewhere.example.com/cb"}})
+	require.NoError(t, err)
+	assert.Equal(t, oauthclient.StatusPending, c.Status, "a new redirect URI is approved again")
+	stored, err := f.store.GetClient(t.Context(), c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, oauthclient.StatusPending, stored.Status)
+	assert.Equal(t, 0, f.tokenCount(t, c.ID), "its tokens are revoked")
+
+	// An entry without approval: redirect URIs change freely.
+	free := f.client(t, d.ID).Client
+	free, err = f.svc.UpdateClient(t.Context(), d.ID, free.ID, portal.UpdateClientRequest{Version: free.Version,
+		RedirectURIs: []string{"https://elsewhere.example.com/cb"}})
+	require.NoError(t, err)
+	assert.Equal(t, oauthclient.StatusActive, free.Status)
+}
+
 func TestUpdateClientWholeMetadata(t *testing.T) {
 	t.Parallel()
 	f, d, nc := clientFixture(t)

@@ -50,6 +50,10 @@
 //     is answered invalid_token until the administrator enables it.
 //   - A request without credentials gets a Bearer challenge without an
 //     error code (RFC 6750 §3.1); a wrong or malformed one invalid_token.
+//   - An update that changes the redirect URIs of a client of an API whose
+//     catalogue entry requires approval sends it back for approval
+//     (portal.Service.UpdateClient decides), its tokens revoked: an
+//     approval covers the redirect URIs it saw.
 //
 // # Errors
 //
