@@ -158,7 +158,11 @@ func (r *clientRec) client() *oauthclient.Client {
 	for i := range counts {
 		counts[i] = d.count()
 	}
-	c := &oauthclient.Client{
+	// The client, its first two grant types and its one secret, the usual
+	// shapes, come in one allocation.
+	x := &decodedClient{}
+	c := &x.c
+	*c = oauthclient.Client{
 		ID: r.id(), DeveloperID: r.developerID, Status: r.status,
 		CreatedAt: r.createdAt, UpdatedAt: r.updatedAt, Version: r.version,
 	}
@@ -177,7 +181,12 @@ func (r *clientRec) client() *oauthclient.Client {
 	c.ResponseTypes, strs = d.list(strs, counts[1])
 	c.Contacts, strs = d.list(strs, counts[2])
 	c.APIIDs, _ = d.list(strs, counts[3])
-	if counts[4] > 0 {
+	if n := counts[4] - 1; n >= 0 && n <= len(x.grants) {
+		c.GrantTypes = x.grants[:n:n]
+		for i := range c.GrantTypes {
+			c.GrantTypes[i] = oauthclient.GrantType(d.str())
+		}
+	} else if counts[4] > 0 {
 		c.GrantTypes = make([]oauthclient.GrantType, counts[4]-1)
 		for i := range c.GrantTypes {
 			c.GrantTypes[i] = oauthclient.GrantType(d.str())
@@ -194,11 +203,23 @@ func (r *clientRec) client() *oauthclient.Client {
 			}
 		}
 	}
-	if r.secrets != nil {
+	switch {
+	case len(r.secrets) == 1:
+		x.secret[0] = r.secrets[0]
+		c.Secrets = x.secret[:1:1]
+	case r.secrets != nil:
 		c.Secrets = make([]oauthclient.Secret, len(r.secrets))
 		copy(c.Secrets, r.secrets)
 	}
 	return c
+}
+
+// decodedClient is a client as clientRec.client makes it, with room for
+// the usual grant types and secret.
+type decodedClient struct {
+	c      oauthclient.Client
+	grants [2]oauthclient.GrantType
+	secret [1]oauthclient.Secret
 }
 
 // decoder reads enc after the ID.
