@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"fmt"
 	"io"
 	"strings"
@@ -45,10 +44,7 @@ func HashPassword(h *oauthclient.Hasher, password string, r io.Reader) (string, 
 	if h == nil {
 		h = &oauthclient.Hasher{}
 	}
-	if r == nil {
-		r = rand.Reader
-	}
-	return passwords{hasher: h, rand: r}.hash(password)
+	return passwords{hasher: h, rand: r}.hash(password) // HashSlow reads crypto/rand for a nil r
 }
 
 func (p passwords) hash(password string) (string, error) {
