@@ -23,6 +23,13 @@ var fuzzRoutes = []struct{ method, path string }{
 	{http.MethodGet, "/clients"},
 	{http.MethodGet, "/login"},
 	{http.MethodGet, "/admin/developers"},
+	{http.MethodGet, "/admin/approvals"},
+	{http.MethodPost, "/admin/catalogue/apis"},
+	{http.MethodPost, "/admin/catalogue/policies"},
+	{http.MethodPost, "/admin/catalogue/entries"},
+	{http.MethodPost, "/admin/catalogue/entries/weather/edit"},
+	{http.MethodPost, "/admin/catalogue/policies/pay-read/deactivate"},
+	{http.MethodPost, "/admin/developers/{dev}/reactivate"},
 }
 
 // FuzzPages sends arbitrary queries and form bodies, with a valid session
@@ -39,6 +46,12 @@ func FuzzPages(f *testing.F) {
 		"email=%00&name=%ff%fe&password=short&password2=other",
 		"page=-1&entry=legacy&none=1",
 		strings.Repeat("redirect_uri=https://a.example/cb&", 50),
+		"id=x&name=X&auth_mode=oauth2&on=1",
+		"id=x&name=X&api=payments&api=nope&scopes=a+b%22c&on=1",
+		"id=x&api_id=weather&policy=weather-std&policy=weather-std&client_limit=-5&approval=1&version=1",
+		"version=0&id=%20x%20&display_name=%ff",
+		"q=%00&status=inactive&page=99999",
+		"app_type=spa&entry=payments&policy=pay-read&name=x&form_token=abc",
 		"",
 	} {
 		for i := range fuzzRoutes {
@@ -54,20 +67,24 @@ func FuzzPages(f *testing.F) {
 	preToken := anon.token("/login")
 	preCookies := anon.client.Jar.Cookies(u)
 	admin := h.adminLogin()
+	adminToken := admin.token("/admin/developers")
 	adminCookies := admin.client.Jar.Cookies(&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/admin/"})
 	handler := h.srv.Config.Handler
 
 	f.Fuzz(func(t *testing.T, route uint8, input string) {
 		rt := fuzzRoutes[int(route)%len(fuzzRoutes)]
-		path := strings.ReplaceAll(rt.path, "{id}", nc.Client.ID)
+		path := strings.ReplaceAll(strings.ReplaceAll(rt.path, "{id}", nc.Client.ID), "{dev}", d.ID)
 		var req *http.Request
 		if rt.method == http.MethodGet {
 			req = httptest.NewRequest(rt.method, "http://portal.test"+path, nil)
 			req.URL.RawQuery = input
 		} else {
 			token := devToken
-			if strings.HasSuffix(path, "login") || path == "/signup" {
+			switch {
+			case strings.HasSuffix(path, "login") || path == "/signup":
 				token = preToken
+			case strings.HasPrefix(path, "/admin/"):
+				token = adminToken
 			}
 			req = httptest.NewRequest(rt.method, "http://portal.test"+path, strings.NewReader(input+"&csrf="+token))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
