@@ -3,7 +3,6 @@ package authserver
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -67,8 +66,9 @@ type Server struct {
 	errors     oauthclient.ErrorWriter
 }
 
-// ErrInvalidConfig is wrapped by every error of New.
-var ErrInvalidConfig = errors.New("authserver: invalid config")
+// ErrInvalidConfig is wrapped by every error of New: oauthclient's
+// sentinel, re-exported, in an *oauthclient.Error that names the field.
+var ErrInvalidConfig = oauthclient.ErrInvalidConfig
 
 // New checks cfg and returns a Server. Its errors wrap ErrInvalidConfig and
 // name the field.
@@ -126,13 +126,8 @@ func (s *Server) CatalogueReader() portal.CatalogueReader { return s.catalogue }
 func (s *Server) Now() time.Time { return s.now() }
 
 func configError(field, reason string) error {
-	return &configErr{field: field, reason: reason}
+	return oauthclient.Errorf(ErrInvalidConfig, field, reason)
 }
-
-type configErr struct{ field, reason string }
-
-func (e *configErr) Error() string { return "authserver: invalid config: " + e.field + " " + e.reason }
-func (e *configErr) Unwrap() error { return ErrInvalidConfig }
 
 func checkIssuer(raw string) (string, error) {
 	u, err := url.Parse(raw)

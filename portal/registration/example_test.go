@@ -249,7 +249,7 @@ func ExampleNew() {
 	_, err := registration.New(svc, registration.Config{Issuer: "auth.example.com"})
 	fmt.Println(err)
 	// Output:
-	// registration: invalid config: Issuer must be an absolute http or https URL
+	// oauthclient: invalid config: Issuer: must be an absolute http or https URL
 }
 
 // The registration endpoint mounts beside a portal's own pages.

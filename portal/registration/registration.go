@@ -50,15 +50,16 @@ type Registrar struct {
 	initials map[string]InitialAccess // by oauthclient.HashToken of the token
 }
 
-// ErrInvalidConfig is wrapped by every error of [New].
-var ErrInvalidConfig = errors.New("registration: invalid config")
+// ErrInvalidConfig is wrapped by every error of [New]: oauthclient's
+// sentinel, re-exported, in an *oauthclient.Error that names the field.
+var ErrInvalidConfig = oauthclient.ErrInvalidConfig
 
 // New returns a Registrar over svc, which creates, updates and deletes the
 // clients and supplies the store, hasher, clock and random source. Its
 // errors wrap ErrInvalidConfig.
 func New(svc *portal.Service, cfg Config) (*Registrar, error) {
 	bad := func(field, reason string) error {
-		return &configError{field: field, reason: reason}
+		return oauthclient.Errorf(ErrInvalidConfig, field, reason)
 	}
 	u, err := url.Parse(cfg.Issuer)
 	switch {
@@ -91,13 +92,6 @@ func New(svc *portal.Service, cfg Config) (*Registrar, error) {
 	}
 	return r, nil
 }
-
-type configError struct{ field, reason string }
-
-func (e *configError) Error() string {
-	return "registration: invalid config: " + e.field + " " + e.reason
-}
-func (e *configError) Unwrap() error { return ErrInvalidConfig }
 
 // Information is the client information response (RFC 7591 §3.2.1, RFC
 // 7592 §3): the client with its metadata, and, right after a
