@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/catalogue"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/store/memory"
@@ -261,6 +262,9 @@ func TestCreateClientIneligibleCause(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	assert.ErrorIs(t, pe.Err, portal.ErrNotEligible)
 	assert.Error(t, pe.Cause, "the catalogue's reason is kept")
+	assert.ErrorIs(t, err, catalogue.ErrNotEligible, "one sentinel, whichever package names it")
+	assert.ErrorIs(t, pe.Cause, catalogue.ErrNotOAuth)
+	assert.Equal(t, oauthclient.CodeAccessDenied, oauthclient.CodeOf(err))
 }
 
 func TestCreateClientLimit(t *testing.T) {
