@@ -75,6 +75,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	return s.inTx(ctx, "migrate", func(tx pgx.Tx) error {
+		// A node waits for another's migration, and a migration may take
+		// longer than a request's statement: ctx bounds both, not the
+		// connection's statement and lock timeouts.
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx,
 			`SELECT pg_advisory_xact_lock(hashtextextended('portaloauth.migrate:' || coalesce(current_schema(), ''), 0))`,
 		); err != nil {
