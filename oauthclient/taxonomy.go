@@ -191,8 +191,8 @@ type Problem struct {
 	Code        ErrorCode
 	Description string // safe to show, only the characters RFC 6749 §5.2 allows; may be empty
 	// RetryAfter, if positive, is sent as the Retry-After header (whole
-	// seconds, rounded up): DefaultRetryAfter for a 503, the wait of a
-	// throttle for a 429.
+	// seconds, rounded up): the Wait() of an error in the tree that has
+	// one (a throttle's refusal), else DefaultRetryAfter for a 503.
 	RetryAfter time.Duration
 }
 
@@ -205,7 +205,12 @@ type Problem struct {
 func ProblemOf(err error) Problem {
 	k := kindOf(err)
 	p := Problem{Status: k.status, Code: k.code}
-	if k.status == http.StatusServiceUnavailable {
+	var waiter interface{ Wait() time.Duration }
+	switch {
+	case errors.As(err, &waiter) && waiter.Wait() > 0:
+		// A throttle's refusal says how long to wait.
+		p.RetryAfter = waiter.Wait()
+	case k.status == http.StatusServiceUnavailable:
 		p.RetryAfter = DefaultRetryAfter
 	}
 	switch {

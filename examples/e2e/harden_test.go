@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,4 +123,39 @@ func TestAuthorizeIsNoOpenRedirector(t *testing.T) {
 			assert.NotContains(t, rec.Body.String(), attacker)
 		}
 	}
+}
+
+// TestTokenEndpointThrottlesGuessing: after a few wrong secrets a client
+// ID must wait, exponentially longer, and is told so with Retry-After on
+// the same invalid_client answer; while it waits even the right secret is
+// not checked; once the wait is over the right secret works and clears
+// the count. Another client is not slowed down.
+func TestTokenEndpointThrottlesGuessing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	wrong := f.conf
+	wrong.secret = "poa_cs_not-the-secret-00000000000000000000000000000"
+	var waits []string
+	for range 60 {
+		rec := f.serve(tokenReq(wrong, ccForm()))
+		got := decode[map[string]any](t, rec, http.StatusUnauthorized)
+		require.Equal(t, "invalid_client", got["error"])
+		waits = append(waits, rec.Header().Get("Retry-After"))
+	}
+	assert.Equal(t, []string{"", "", "", "", ""}, waits[:5], "five free failures")
+	assert.Equal(t, "1", waits[5], "then a wait")
+	for _, w := range waits[6:] {
+		assert.NotEmpty(t, w, "every later attempt is told to wait")
+	}
+
+	rec := f.serve(tokenReq(f.conf, ccForm()))
+	assert.Equal(t, http.StatusUnauthorized, rec.Code, "the right secret waits too")
+	assert.Equal(t, "1", rec.Header().Get("Retry-After"))
+	decode[tokenResponse](t, f.serve(tokenReq(f.post, ccForm())), http.StatusOK) // another client
+
+	f.clock.Advance(2 * time.Second)
+	decode[tokenResponse](t, f.serve(tokenReq(f.conf, ccForm())), http.StatusOK)
+	rec = f.serve(tokenReq(wrong, ccForm()))
+	assert.Equal(t, http.StatusUnauthorized, rec.Code)
+	assert.Empty(t, rec.Header().Get("Retry-After"), "the success cleared the count")
 }

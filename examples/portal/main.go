@@ -49,6 +49,7 @@ import (
 	"github.com/portaloauth/portaloauth/examples/portal/web"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/memory"
 	"github.com/portaloauth/portaloauth/store/postgres"
@@ -141,6 +142,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cached := cache.New(pg, cache.Options{Disabled: !*useCache, Logger: logger})
 		defer cached.Close()
 		cfg.Store = cached
+		cfg.Throttles = pg.Throttles()
 	}
 	a, err := newApp(ctx, cfg)
 	if err != nil {
@@ -189,6 +191,9 @@ type appConfig struct {
 	Now           func() time.Time
 	Rand          io.Reader    // nil: crypto/rand.Reader
 	Logger        *slog.Logger // nil: slog.Default()
+	// Throttles keeps failed client authentications; nil: in memory. On
+	// PostgreSQL, the database's, so that every node counts together.
+	Throttles throttle.Store
 }
 
 // app is the composed portal: the web pages and the authorization server on
@@ -260,7 +265,8 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Auth, err = authserver.New(authserver.Config{Portal: svc, Issuer: issuer, Logger: cfg.Logger, Users: a.Site})
+	a.Auth, err = authserver.New(authserver.Config{Portal: svc, Issuer: issuer, Logger: cfg.Logger, Users: a.Site,
+		Throttle: throttle.New(throttle.Config{Store: cfg.Throttles, Now: cfg.Now})})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package authserver
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 )
 
 // Defaults of the zero Config fields.
@@ -45,6 +47,14 @@ type Config struct {
 	// Logger receives server failures, replayed one-time tokens and
 	// recovered panics, never a secret or a token; nil: slog.Default().
 	Logger *slog.Logger
+	// Throttle slows down guessing of client secrets, per client ID: after
+	// a few failures a client ID must wait, exponentially longer, before
+	// its credentials are checked again; meanwhile it is answered
+	// invalid_client with Retry-After, the same error as a wrong secret.
+	// nil: a throttle.New with its defaults, in this process's memory;
+	// nodes sharing a database share their counts with a throttle over
+	// its store (store/postgres: Store.Throttles).
+	Throttle *throttle.Throttle
 }
 
 // Server is the authorization server: the decisions of the token,
@@ -56,6 +66,7 @@ type Server struct {
 	issuer     string
 	redirects  *oauthclient.RedirectPolicy
 	auth       *oauthclient.Authenticator
+	throttle   *throttle.Throttle
 	now        func() time.Time
 	rand       io.Reader
 	log        *slog.Logger
@@ -104,6 +115,10 @@ func New(cfg Config) (*Server, error) {
 		s.log = slog.Default()
 	}
 	s.auth = svc.Authenticator()
+	s.throttle = cfg.Throttle
+	if s.throttle == nil {
+		s.throttle = throttle.New(throttle.Config{Now: s.now})
+	}
 	s.errors = oauthclient.ErrorWriter{Realm: issuer, Logger: s.log}
 	return s, nil
 }
@@ -157,7 +172,33 @@ func orDefault[T comparable](v, def T) T {
 // authenticate authenticates the client of a token, revocation or
 // introspection request (RFC 6749 §2.3) by its registered method.
 func (s *Server) authenticate(ctx context.Context, creds oauthclient.Credentials) (*oauthclient.Client, error) {
-	return s.auth.Authenticate(ctx, creds)
+	if creds.ClientID == "" {
+		return s.auth.Authenticate(ctx, creds)
+	}
+	key := "client:" + creds.ClientID
+	failed, err := s.throttle.Check(ctx, key)
+	var wait *throttle.Error
+	switch {
+	case errors.As(err, &wait):
+		return nil, &oauthclient.Error{Code: oauthclient.CodeInvalidClient, Reason: "client authentication failed", Cause: wait}
+	case err != nil:
+		return nil, err
+	}
+	c, err := s.auth.Authenticate(ctx, creds)
+	switch {
+	case errors.Is(err, oauthclient.ErrInvalidClient):
+		if d, ferr := s.throttle.Failed(ctx, key); ferr != nil {
+			s.log.WarnContext(ctx, "authserver: recording a failed client authentication", "error", ferr)
+		} else if d > 0 {
+			return nil, &oauthclient.Error{Code: oauthclient.CodeInvalidClient, Reason: "client authentication failed",
+				Cause: &throttle.Error{RetryAfter: d}}
+		}
+	case err == nil && failed:
+		if rerr := s.throttle.Succeeded(ctx, key); rerr != nil {
+			s.log.WarnContext(ctx, "authserver: forgetting failed client authentications", "error", rerr)
+		}
+	}
+	return c, err
 }
 
 // randomID returns 16 random bytes as base64url, for grant IDs.

@@ -11,6 +11,7 @@ import (
 	"github.com/portaloauth/portaloauth/portal"
 	as "github.com/portaloauth/portaloauth/portal/authserver"
 	"github.com/portaloauth/portaloauth/portal/registration"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 )
 
 // Paths of the endpoints, relative to the issuer.
@@ -54,6 +55,9 @@ type Config struct {
 	// bytes from the portal's random source. Servers behind one load
 	// balancer need one common key of at least 32 bytes.
 	ConsentKey []byte
+	// Throttle slows down guessing of client secrets (see
+	// authserver.Config.Throttle); nil: in this process's memory.
+	Throttle *throttle.Throttle
 }
 
 // Server is the portal's authorization server: the library's endpoints
@@ -86,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, configError("ConsentKey", "must be at least 32 bytes")
 	}
 	lib, err := as.New(as.Config{Portal: cfg.Portal, Issuer: cfg.Issuer, Logger: cfg.Logger, AccessTokenTTL: cfg.AccessTokenTTL,
-		RefreshTokenTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.CodeTTL, MaxBodyBytes: cfg.MaxBodyBytes})
+		RefreshTokenTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.CodeTTL, MaxBodyBytes: cfg.MaxBodyBytes, Throttle: cfg.Throttle})
 	if err != nil {
 		return nil, err
 	}
