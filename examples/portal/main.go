@@ -261,6 +261,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		Rand:              cfg.Rand,
 		Logger:            cfg.Logger,
 		SecureCookies:     strings.HasPrefix(issuer, "https://"),
+		Throttles:         cfg.Throttles,
 	})
 	if err != nil {
 		return nil, err

@@ -2,11 +2,15 @@ package web
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 )
 
 // devCtx is the logged-in developer of a request.
@@ -152,6 +156,19 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusBadRequest, "login", "Log in", false, f)
 		return
 	}
+	keys := s.loginKeys(r, f.Email)
+	failed, wait, err := s.loginAllowed(r, keys)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		f.fail("form", "Too many failed attempts. Try again in "+strconv.Itoa(secs)+" seconds.")
+		s.renderAccount(w, r, http.StatusTooManyRequests, "login", "Log in", false, f)
+		return
+	}
 	var hash string
 	d, err := s.dir.GetDeveloperByEmail(r.Context(), f.Email)
 	switch {
@@ -162,9 +179,13 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.passwords.verify(hash, password) {
+		s.loginFailed(r, keys, f.Email)
 		f.fail("form", "The email address or the password is wrong.")
 		s.renderAccount(w, r, http.StatusUnauthorized, "login", "Log in", false, f)
 		return
+	}
+	if failed {
+		s.loginSucceeded(r, keys)
 	}
 	if d.Status != portal.DeveloperActive {
 		f.fail("form", "This account is deactivated. Contact the portal's administrators.")
@@ -172,6 +193,53 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.startSession(w, r, developerKind, d.ID, f.ReturnTo, "/")
+}
+
+// loginKeys are the throttle keys of a login: the account (the email as
+// typed, folded) and the remote address.
+func (s *Site) loginKeys(r *http.Request, email string) [2]string {
+	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		addr = r.RemoteAddr
+	}
+	return [2]string{"login-account:" + strings.ToLower(email), "login-address:" + addr}
+}
+
+// loginAllowed says how long the login must wait (0: it may go ahead), and
+// whether either key has failures on record.
+func (s *Site) loginAllowed(r *http.Request, keys [2]string) (failed bool, wait time.Duration, err error) {
+	for i, th := range []*throttle.Throttle{s.accountThrottle, s.addressThrottle} {
+		f, err := th.Check(r.Context(), keys[i])
+		var te *throttle.Error
+		switch {
+		case errors.As(err, &te):
+			wait = max(wait, te.RetryAfter)
+		case err != nil:
+			return false, 0, err
+		}
+		failed = failed || f
+	}
+	return failed, wait, nil
+}
+
+// loginFailed counts a failed login and logs it: the email typed and the
+// address, never the password.
+func (s *Site) loginFailed(r *http.Request, keys [2]string, email string) {
+	for i, th := range []*throttle.Throttle{s.accountThrottle, s.addressThrottle} {
+		if _, err := th.Failed(r.Context(), keys[i]); err != nil {
+			s.log.WarnContext(r.Context(), "web: counting a failed login", "error", err)
+		}
+	}
+	s.log.InfoContext(r.Context(), "web: failed login", "email", email, "remote_addr", r.RemoteAddr)
+}
+
+// loginSucceeded forgets the failures of the login's keys.
+func (s *Site) loginSucceeded(r *http.Request, keys [2]string) {
+	for i, th := range []*throttle.Throttle{s.accountThrottle, s.addressThrottle} {
+		if err := th.Succeeded(r.Context(), keys[i]); err != nil {
+			s.log.WarnContext(r.Context(), "web: forgetting failed logins", "error", err)
+		}
+	}
 }
 
 // startSession replaces any session of that kind on the browser by a new

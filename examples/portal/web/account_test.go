@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -167,4 +168,36 @@ func TestDeactivatedDeveloperCannotLogIn(t *testing.T) {
 	r := h.browser().submit("/login", "/login", url.Values{"email": {"ann@example.com"}, "password": {devPassword}})
 	assert.Equal(t, http.StatusForbidden, r.code)
 	assert.Contains(t, r.body, "This account is deactivated.")
+}
+
+// TestLoginThrottled: after five wrong passwords an account must wait,
+// exponentially longer, before even the right password is checked: 429
+// with Retry-After. The wait ends; a success forgets the failures. Failed
+// logins are logged with the email, never the password.
+func TestLoginThrottled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.addDeveloper("ann@example.com", "Ann")
+	b := h.browser()
+	wrong := url.Values{"email": {"ann@example.com"}, "password": {"guess-number-one"}}
+	right := url.Values{"email": {"ann@example.com"}, "password": {devPassword}}
+	for i := range 6 {
+		r := b.submit("/login", "/login", wrong)
+		require.Equal(t, http.StatusUnauthorized, r.code, "attempt %d", i+1)
+	}
+	r := b.submit("/login", "/login", right)
+	require.Equal(t, http.StatusTooManyRequests, r.code, "the right password waits too")
+	assert.Equal(t, "1", r.header.Get("Retry-After"))
+	assert.Contains(t, r.body, "Too many failed attempts")
+
+	h.clock.Advance(2 * time.Second)
+	r = b.submit("/login", "/login", right)
+	require.Equal(t, http.StatusSeeOther, r.code, r.body)
+	r = h.browser().submit("/login", "/login", wrong)
+	assert.Equal(t, http.StatusUnauthorized, r.code, "the success forgot the failures")
+
+	logged := h.logged.String()
+	assert.Contains(t, logged, "failed login")
+	assert.Contains(t, logged, "ann@example.com")
+	assert.NotContains(t, logged, "guess-number-one", "never the password")
 }

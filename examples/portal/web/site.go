@@ -28,6 +28,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 	"html/template"
 	"io"
 	"io/fs"
@@ -103,6 +104,10 @@ type Config struct {
 	MaxBodyBytes  int64         // request body limit; 0: DefaultMaxBodyBytes
 	SessionTTL    time.Duration // idle session lifetime; 0: DefaultSessionTTL
 	PageSize      int           // rows per list page; 0: DefaultPageSize
+	// Throttles keeps failed logins, per account and per remote address,
+	// which then wait exponentially longer (see portal/throttle); nil: in
+	// this process's memory. Nodes sharing a database pass its store.
+	Throttles throttle.Store
 }
 
 // Site is the portal's web front end. It implements the authorization
@@ -117,14 +122,17 @@ type Site struct {
 	audit     *AuditLog
 	now       func() time.Time
 	log       *slog.Logger
-	secure    bool
-	maxBody   int64
-	pageSize  int
-	sessions  *sessions
-	csrfKey   []byte
-	cop       *http.CrossOriginProtection
-	pages     map[string]*template.Template
-	static    http.Handler
+	// Failed logins: per account (5 free) and per remote address (20
+	// free, since many people may share one address).
+	accountThrottle, addressThrottle *throttle.Throttle
+	secure                           bool
+	maxBody                          int64
+	pageSize                         int
+	sessions                         *sessions
+	csrfKey                          []byte
+	cop                              *http.CrossOriginProtection
+	pages                            map[string]*template.Template
+	static                           http.Handler
 }
 
 // New returns a Site for cfg. It fails when Portal or Directory is missing,
@@ -163,6 +171,8 @@ func New(cfg Config) (*Site, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.accountThrottle = throttle.New(throttle.Config{Store: cfg.Throttles, Now: s.now})
+	s.addressThrottle = throttle.New(throttle.Config{Store: cfg.Throttles, Free: 20, Now: s.now})
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
