@@ -222,15 +222,15 @@ func (s *Site) loginAllowed(r *http.Request, keys [2]string) (failed bool, wait 
 	return failed, wait, nil
 }
 
-// loginFailed counts a failed login and logs it: the email typed and the
-// address, never the password.
-func (s *Site) loginFailed(r *http.Request, keys [2]string, email string) {
+// loginFailed counts a failed login and logs it: the account typed (an
+// email, or "admin:" and a username) and the address, never the password.
+func (s *Site) loginFailed(r *http.Request, keys [2]string, account string) {
 	for i, th := range []*throttle.Throttle{s.accountThrottle, s.addressThrottle} {
 		if _, err := th.Failed(r.Context(), keys[i]); err != nil {
 			s.log.WarnContext(r.Context(), "web: counting a failed login", "error", err)
 		}
 	}
-	s.log.InfoContext(r.Context(), "web: failed login", "email", email, "remote_addr", r.RemoteAddr)
+	s.log.InfoContext(r.Context(), "web: failed login", "account", account, "remote_addr", r.RemoteAddr)
 }
 
 // loginSucceeded forgets the failures of the login's keys.

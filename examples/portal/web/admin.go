@@ -66,6 +66,19 @@ func (s *Site) adminLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusBadRequest, "admin_login", "Administrator log in", true, f)
 		return
 	}
+	keys := s.loginKeys(r, "admin:"+f.Username)
+	failed, wait, err := s.loginAllowed(r, keys)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		f.fail("form", "Too many failed attempts. Try again in "+strconv.Itoa(secs)+" seconds.")
+		s.renderAccount(w, r, http.StatusTooManyRequests, "admin_login", "Administrator log in", true, f)
+		return
+	}
 	// Every username is looked up and every password verified, so that the
 	// time taken tells nothing about which usernames exist.
 	var hash string
@@ -75,9 +88,13 @@ func (s *Site) adminLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !s.passwords.verify(hash, password) {
+		s.loginFailed(r, keys, "admin:"+f.Username)
 		f.fail("form", "The username or the password is wrong.")
 		s.renderAccount(w, r, http.StatusUnauthorized, "admin_login", "Administrator log in", true, f)
 		return
+	}
+	if failed {
+		s.loginSucceeded(r, keys)
 	}
 	s.startSession(w, r, adminKind, f.Username, "", "/admin/developers")
 }

@@ -196,3 +196,19 @@ func TestAdminLogout(t *testing.T) {
 	assert.Equal(t, "/admin/login", r.location())
 	assert.Equal(t, http.StatusSeeOther, b.get("/admin/developers").code)
 }
+
+// TestAdminLoginThrottled: the administrator's login is throttled like a
+// developer's: after five wrong passwords, 429 with Retry-After.
+func TestAdminLoginThrottled(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	b := h.browser()
+	for i := range 6 {
+		r := b.submit("/admin/login", "/admin/login", url.Values{"username": {adminUser}, "password": {"guess-number-two"}})
+		require.Equal(t, http.StatusUnauthorized, r.code, "attempt %d", i+1)
+	}
+	r := b.submit("/admin/login", "/admin/login", url.Values{"username": {adminUser}, "password": {adminPassword}})
+	require.Equal(t, http.StatusTooManyRequests, r.code, "the right password waits too")
+	assert.NotEmpty(t, r.header.Get("Retry-After"))
+	assert.NotContains(t, h.logged.String(), "guess-number-two")
+}
