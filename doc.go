@@ -20,6 +20,11 @@
 //   - [github.com/portaloauth/portaloauth/portal]: the use cases over store
 //     interfaces: developers, the create-client flow, listing, editing,
 //     rotation, revocation, deletion, administration and audit events.
+//   - [github.com/portaloauth/portaloauth/portal/authserver]: the
+//     authorization server as library code: client_credentials,
+//     authorization code with PKCE, refresh rotation with reuse detection,
+//     RFC 7662 introspection, RFC 7009 revocation and the gateway's bearer
+//     check, as typed decisions and as ready http.Handlers.
 //   - [github.com/portaloauth/portaloauth/portal/registration]: RFC 7591
 //     dynamic client registration and RFC 7592 registration management
 //     over portal, with its HTTP handlers.
@@ -27,10 +32,19 @@
 //     the embedded default for tests, examples and single-process use.
 //   - [github.com/portaloauth/portaloauth/store/postgres]: the PostgreSQL
 //     store for production and for several nodes sharing one state.
+//   - [github.com/portaloauth/portaloauth/store/cache]: a node-local cache
+//     over store/postgres, kept fresh by PostgreSQL's LISTEN/NOTIFY.
 //   - [github.com/portaloauth/portaloauth/storetest]: the conformance suite
 //     every store implementation must pass, one call from a test.
 //   - [github.com/portaloauth/portaloauth/store/storemock]: generated gomock
 //     mocks of every store interface.
+//
+// The dependencies point one way, with no cycle: oauthclient imports nothing
+// of this module; catalogue imports only oauthclient; portal imports both and
+// depends on store interfaces only; portal/authserver and
+// portal/registration build on portal; the packages under store/ implement
+// the interfaces and storetest checks any implementation. No library
+// package imports the examples.
 //
 // # Where the store interfaces live
 //
@@ -57,7 +71,8 @@
 // ([github.com/portaloauth/portaloauth/storetest.Run]), so a store that keeps only clients and tokens is
 // proved by the first two. The store sentinels
 // ([github.com/portaloauth/portaloauth/oauthclient.ErrNotFound], [github.com/portaloauth/portaloauth/oauthclient.ErrDuplicate],
-// [github.com/portaloauth/portaloauth/oauthclient.ErrConflict]) are declared once in oauthclient and
+// [github.com/portaloauth/portaloauth/oauthclient.ErrConflict],
+// [github.com/portaloauth/portaloauth/oauthclient.ErrDeveloperInactive]) are declared once in oauthclient and
 // re-exported by portal, so one errors.Is test works for every store method.
 //
 // # One error type
@@ -97,7 +112,9 @@
 //	})
 //
 // The examples directory wires everything into net/http: a developer portal
-// with an OAuth authorization server (examples/portal), a gateway middleware
-// (examples/gateway) and a short library-only walk through the flow
-// (examples/quickstart).
+// with its login and consent pages over portal/authserver and
+// portal/registration (examples/portal), a reverse proxy behind the bearer
+// check (examples/gateway), a gateway's own program with the OAuth
+// endpoints mounted beside its API (examples/embed) and a short
+// library-only walk through the flow (examples/quickstart).
 package portaloauth

@@ -70,8 +70,9 @@
 // from the caller; when they lose a race with another writer they re-read
 // the client and reapply themselves, a bounded number of times, before
 // giving up with ErrConflict. The client limit of a catalogue entry is
-// checked before the store write, so concurrent creations by one developer
-// may exceed it by the number of requests in flight.
+// checked by the store in the same atomic step as the insert
+// (LimitedClientCreator), so concurrent creations by one developer never
+// exceed it.
 //
 // # Errors
 //
