@@ -1,6 +1,8 @@
 package oauthclient
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -43,6 +45,25 @@ type CodeDetails struct {
 	RedirectURI         string `json:"redirect_uri,omitempty"` // as sent to the authorize endpoint; empty if it was omitted
 	CodeChallenge       string `json:"code_challenge,omitempty"`
 	CodeChallengeMethod string `json:"code_challenge_method,omitempty"` // "S256"
+}
+
+// Format renders t for package fmt, with every verb, as %v (or %#v, %+v)
+// would render its fields, except that the hash is replaced by [REDACTED],
+// as Client.Format does for its registration token hash. log/slog's text
+// handler renders a Token through it; its JSON form leaves the hash out.
+func (t Token) Format(f fmt.State, verb rune) {
+	type token Token // Token without methods, so that fmt renders its fields
+	v := token(t)
+	if v.Hash != "" {
+		v.Hash = redacted
+	}
+	if verb == 'v' && f.Flag('#') {
+		// The local type's name would read "oauthclient.token".
+		out := strings.Replace(fmt.Sprintf("%#v", v), "oauthclient.token{", "oauthclient.Token{", 1)
+		_, _ = f.Write([]byte(out))
+		return
+	}
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), v)
 }
 
 // ActiveAt reports whether t may be used at now: not expired and not
