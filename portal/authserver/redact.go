@@ -3,6 +3,7 @@ package authserver
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // The requests and responses of this package carry token values as the
@@ -21,6 +22,20 @@ func hide(s string) string {
 	return redacted
 }
 
+// format renders v, a redacted copy whose type is the method-less plain
+// twin of the type named name, so that %#v still reads "authserver.name{".
+func format(f fmt.State, verb rune, v any, name string) {
+	if verb == 'v' && f.Flag('#') {
+		out := fmt.Sprintf("%#v", v)
+		if i := strings.IndexByte(out, '{'); i >= 0 {
+			out = "authserver." + name + out[i:]
+		}
+		_, _ = f.Write([]byte(out))
+		return
+	}
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), v)
+}
+
 type (
 	plainTokenRequest         TokenRequest
 	plainTokenResponse        TokenResponse
@@ -37,7 +52,7 @@ func (r TokenRequest) redacted() plainTokenRequest {
 // Format renders r with its code, code verifier and refresh token
 // replaced by [REDACTED].
 func (r TokenRequest) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r.redacted())
+	format(f, verb, r.redacted(), "TokenRequest")
 }
 
 // LogValue is r for log/slog, with its token values replaced by [REDACTED].
@@ -52,7 +67,7 @@ func (r TokenResponse) redacted() plainTokenResponse {
 // Format renders r with its access and refresh tokens replaced by
 // [REDACTED]; WriteTokenResponse writes them.
 func (r TokenResponse) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r.redacted())
+	format(f, verb, r.redacted(), "TokenResponse")
 }
 
 // LogValue is r for log/slog, with its tokens replaced by [REDACTED].
@@ -66,7 +81,7 @@ func (r RevocationRequest) redacted() plainRevocationRequest {
 
 // Format renders r with its token replaced by [REDACTED].
 func (r RevocationRequest) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r.redacted())
+	format(f, verb, r.redacted(), "RevocationRequest")
 }
 
 // LogValue is r for log/slog, with its token replaced by [REDACTED].
@@ -80,7 +95,7 @@ func (r IntrospectionRequest) redacted() plainIntrospectionRequest {
 
 // Format renders r with its token replaced by [REDACTED].
 func (r IntrospectionRequest) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), r.redacted())
+	format(f, verb, r.redacted(), "IntrospectionRequest")
 }
 
 // LogValue is r for log/slog, with its token replaced by [REDACTED].

@@ -60,3 +60,13 @@ func TestRenderingsHideTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderingsKeepTypeNames checks that %#v names the exported type.
+func TestRenderingsKeepTypeNames(t *testing.T) {
+	for _, v := range []any{authserver.TokenRequest{}, authserver.TokenResponse{}, authserver.RevocationRequest{}, authserver.IntrospectionRequest{}} {
+		want := fmt.Sprintf("%T{", v)
+		if got := fmt.Sprintf("%#v", v); !strings.HasPrefix(got, want) {
+			t.Errorf("%%#v = %q, want the prefix %q", got, want)
+		}
+	}
+}
