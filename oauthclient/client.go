@@ -129,13 +129,21 @@ func (c Client) Format(f fmt.State, verb rune) {
 	if c.RegistrationTokenHash != "" {
 		v.RegistrationTokenHash = redacted
 	}
+	formatAs(f, verb, v, "Client")
+}
+
+// formatAs renders v, a copy of a record of type name with its hashes
+// replaced, whose local method-less type would otherwise name itself in %#v.
+func formatAs(f fmt.State, verb rune, v any, name string) {
 	if verb == 'v' && f.Flag('#') {
-		// The local type's name would read "oauthclient.client".
-		out := strings.Replace(fmt.Sprintf("%#v", v), "oauthclient.client{", "oauthclient.Client{", 1)
+		out := fmt.Sprintf("%#v", v)
+		if i := strings.IndexByte(out, '{'); i >= 0 {
+			out = "oauthclient." + name + out[i:]
+		}
 		_, _ = f.Write([]byte(out))
 		return
 	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), v)
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), v)
 }
 
 // Public reports whether c is a public client (token_endpoint_auth_method

@@ -2,7 +2,6 @@ package oauthclient
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -57,13 +56,7 @@ func (t Token) Format(f fmt.State, verb rune) {
 	if v.Hash != "" {
 		v.Hash = redacted
 	}
-	if verb == 'v' && f.Flag('#') {
-		// The local type's name would read "oauthclient.token".
-		out := strings.Replace(fmt.Sprintf("%#v", v), "oauthclient.token{", "oauthclient.Token{", 1)
-		_, _ = f.Write([]byte(out))
-		return
-	}
-	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), v)
+	formatAs(f, verb, v, "Token")
 }
 
 // ActiveAt reports whether t may be used at now: not expired and not
