@@ -99,8 +99,9 @@ func (s Stats) LogValue() slog.Value {
 	)
 }
 
-// Store is a node-local cache over a [Source]. It is a portal.Store (and
-// an oauthclient.TokenPurger when the source is one): reads of tokens,
+// Store is a node-local cache over a [Source]. It is a portal.Store and an
+// oauthclient.TokenPurger (which fails with errors.ErrUnsupported if the
+// source is none): reads of tokens,
 // clients, APIs, policies and catalogue entries by key are answered from
 // memory; every other call, and every write, goes to the source. It is
 // safe for concurrent use. Close stops its listening.
