@@ -28,6 +28,9 @@
 //   - [github.com/portaloauth/portaloauth/portal/registration]: RFC 7591
 //     dynamic client registration and RFC 7592 registration management
 //     over portal, with its HTTP handlers.
+//   - [github.com/portaloauth/portaloauth/portal/throttle]: slows down
+//     guessing (of client secrets, of logins) with capped exponential waits
+//     per key, counted in memory or shared by nodes through store/postgres.
 //   - [github.com/portaloauth/portaloauth/store/memory]: the in-memory store,
 //     the embedded default for tests, examples and single-process use.
 //   - [github.com/portaloauth/portaloauth/store/postgres]: the PostgreSQL
