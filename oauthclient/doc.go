@@ -156,8 +156,9 @@
 // refuse an update whose Version is stale instead of overwriting.
 //
 // Implementations live elsewhere: the in-memory store (the embedded
-// default) and the PostgreSQL store, under store/. The storetest package
-// checks any implementation against the sentences of these contracts.
+// default), the PostgreSQL store and the node-local cache over it, under
+// store/. The storetest package checks any implementation against the
+// sentences of these contracts.
 //
 // # Errors
 //
