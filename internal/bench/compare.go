@@ -113,18 +113,17 @@ type loadCase struct {
 // runCalls makes calls from workers goroutines for d and measures them as
 // loadgen.Run measures requests.
 func runCalls(ctx context.Context, workers int, d time.Duration, call func(context.Context) error) (loadgen.Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
 	var mu sync.Mutex
 	var lat []time.Duration
 	var failed atomic.Int64
 	var firstErr error
 	start := time.Now()
+	deadline := start.Add(d) // bounds when calls start; a call in flight then is waited for
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			var mine []time.Duration
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(deadline) {
 				t := time.Now()
 				if err := call(ctx); err != nil {
 					if ctx.Err() == nil {

@@ -63,7 +63,10 @@ func (r Result) String() string {
 
 // Run sends requests from cfg.Workers goroutines for cfg.Duration (or
 // until ctx ends) and counts the answers; each response body is read to
-// the end so that connections are reused. It returns an error only for a
+// the end so that connections are reused. The duration bounds when
+// requests start, not when they end: a request in flight when it passes
+// is answered and counted, so every worker completes at least one request
+// however loaded the machine is. It returns an error only for a
 // bad config or when no request succeeded; the first failure, if any, is
 // joined to that error.
 func Run(ctx context.Context, cfg Config) (Result, error) {
@@ -89,8 +92,6 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		client = &http.Client{Transport: transport}
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, duration)
-	defer cancel()
 	var ok, failed atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -99,6 +100,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		once.Do(func() { firstErr = err })
 	}
 	start := time.Now()
+	deadline := start.Add(duration)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var latencies []time.Duration
@@ -110,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 				latencies = append(latencies, mine...)
 				mu.Unlock()
 			}()
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(deadline) {
 				sent := time.Now()
 				req, err := cfg.NewRequest(ctx)
 				if err != nil {
