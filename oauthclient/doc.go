@@ -212,6 +212,7 @@
 //	ErrConflict (stale version) invalid_request             409
 //	ErrTokenConsumed            invalid_grant               400
 //	ErrRedirectMismatch         invalid_request             400
+//	ErrThrottled                invalid_request             429 + Retry-After (the wait of its RetryAfter)
 //	ErrDeveloperInactive        access_denied               403
 //	ErrNotEligible              access_denied               403
 //	ErrPolicyNotOffered         access_denied               403

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Store sentinels. Every store implementation returns (or wraps) exactly these,
@@ -31,6 +32,12 @@ var (
 	// no client of theirs may be created or changed. A store's CreateClient
 	// returns it for a client of an inactive developer.
 	ErrDeveloperInactive = errors.New("oauthclient: developer is inactive")
+	// ErrThrottled: an attempt (a login, a client authentication) made
+	// while its key must still wait after too many failures; the *Error's
+	// RetryAfter says how long (see portal/throttle). On its own it maps to
+	// 429 with Retry-After; the token endpoint answers it as invalid_client
+	// with Retry-After.
+	ErrThrottled = errors.New("oauthclient: too many failed attempts")
 )
 
 // Sentinels of the developer portal's rules (package portal and package
@@ -139,6 +146,10 @@ type Error struct {
 	// Cause is the underlying error, e.g. the catalogue rule that made an
 	// entry ineligible or a store failure; may be nil.
 	Cause error
+	// RetryAfter, if positive, is how long the caller must wait before it
+	// tries again (a throttled attempt); [ErrorWriter.WriteError] sends it
+	// as the Retry-After header. 0: no advice.
+	RetryAfter time.Duration
 }
 
 // NewError builds an *Error with an OAuth code.
@@ -169,6 +180,10 @@ func (e *Error) Error() string {
 			b.WriteString(": ")
 			b.WriteString(s)
 		}
+	}
+	if e.RetryAfter > 0 {
+		b.WriteString("; retry after ")
+		b.WriteString(e.RetryAfter.String())
 	}
 	if e.Cause != nil {
 		b.WriteString(": ")
@@ -211,6 +226,31 @@ func (e *Error) Unwrap() []error {
 		errs = append(errs, e.Cause)
 	}
 	return errs
+}
+
+// RetryAfterOf returns the first positive RetryAfter of an *Error in err's
+// tree, in errors.Is order (descending into each *Error's Err and Cause),
+// or 0 when none says how long to wait.
+func RetryAfterOf(err error) time.Duration {
+	switch e := err.(type) {
+	case nil:
+		return 0
+	case *Error:
+		if e.RetryAfter > 0 {
+			return e.RetryAfter
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return RetryAfterOf(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, inner := range u.Unwrap() {
+			if d := RetryAfterOf(inner); d > 0 {
+				return d
+			}
+		}
+	}
+	return 0
 }
 
 // Errors returns every *Error in err's tree, in order, without descending

@@ -48,6 +48,7 @@ var (
 		{ErrTokenConsumed, CodeInvalidGrant, http.StatusBadRequest},
 		{ErrRedirectMismatch, CodeInvalidRequest, http.StatusBadRequest},
 		{ErrUnavailable, CodeTemporarilyUnavailable, http.StatusServiceUnavailable},
+		{ErrThrottled, CodeInvalidRequest, http.StatusTooManyRequests},
 		// The portal's rules.
 		{ErrDeveloperInactive, CodeAccessDenied, http.StatusForbidden},
 		{ErrNotEligible, CodeAccessDenied, http.StatusForbidden},
@@ -191,8 +192,8 @@ type Problem struct {
 	Code        ErrorCode
 	Description string // safe to show, only the characters RFC 6749 §5.2 allows; may be empty
 	// RetryAfter, if positive, is sent as the Retry-After header (whole
-	// seconds, rounded up): the Wait() of an error in the tree that has
-	// one (a throttle's refusal), else DefaultRetryAfter for a 503.
+	// seconds, rounded up): the [RetryAfterOf] the error (a throttled
+	// attempt's wait), else DefaultRetryAfter for a 503 or a 429.
 	RetryAfter time.Duration
 }
 
@@ -205,12 +206,8 @@ type Problem struct {
 func ProblemOf(err error) Problem {
 	k := kindOf(err)
 	p := Problem{Status: k.status, Code: k.code}
-	var waiter interface{ Wait() time.Duration }
-	switch {
-	case errors.As(err, &waiter) && waiter.Wait() > 0:
-		// A throttle's refusal says how long to wait.
-		p.RetryAfter = waiter.Wait()
-	case k.status == http.StatusServiceUnavailable:
+	p.RetryAfter = RetryAfterOf(err)
+	if p.RetryAfter <= 0 && (k.status == http.StatusServiceUnavailable || k.status == http.StatusTooManyRequests) {
 		p.RetryAfter = DefaultRetryAfter
 	}
 	switch {

@@ -115,7 +115,7 @@ func sentinelNames() map[string]error {
 		"ErrAccessDenied": ErrAccessDenied, "ErrUnsupportedTokenType": ErrUnsupportedTokenType,
 		"ErrInvalidRedirectURI": ErrInvalidRedirectURI, "ErrInvalidClientMetadata": ErrInvalidClientMetadata,
 		"ErrInvalidToken": ErrInvalidToken, "ErrInsufficientScope": ErrInsufficientScope, "ErrServerError": ErrServerError,
-		"ErrNotFound": ErrNotFound, "ErrDuplicate": ErrDuplicate, "ErrConflict": ErrConflict,
+		"ErrNotFound": ErrNotFound, "ErrDuplicate": ErrDuplicate, "ErrConflict": ErrConflict, "ErrThrottled": ErrThrottled,
 		"ErrTokenConsumed": ErrTokenConsumed, "ErrRedirectMismatch": ErrRedirectMismatch,
 		"ErrDeveloperInactive": ErrDeveloperInactive, "ErrNotEligible": ErrNotEligible,
 		"ErrPolicyNotOffered": ErrPolicyNotOffered, "ErrClientLimit": ErrClientLimit, "ErrNotPending": ErrNotPending,

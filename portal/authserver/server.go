@@ -177,10 +177,9 @@ func (s *Server) authenticate(ctx context.Context, creds oauthclient.Credentials
 	}
 	key := "client:" + creds.ClientID
 	failed, err := s.throttle.Check(ctx, key)
-	var wait *throttle.Error
 	switch {
-	case errors.As(err, &wait):
-		return nil, &oauthclient.Error{Code: oauthclient.CodeInvalidClient, Reason: "client authentication failed", Cause: wait}
+	case errors.Is(err, oauthclient.ErrThrottled):
+		return nil, throttledClient(oauthclient.RetryAfterOf(err))
 	case err != nil:
 		return nil, err
 	}
@@ -190,8 +189,7 @@ func (s *Server) authenticate(ctx context.Context, creds oauthclient.Credentials
 		if d, ferr := s.throttle.Failed(ctx, key); ferr != nil {
 			s.log.WarnContext(ctx, "authserver: recording a failed client authentication", "error", ferr)
 		} else if d > 0 {
-			return nil, &oauthclient.Error{Code: oauthclient.CodeInvalidClient, Reason: "client authentication failed",
-				Cause: &throttle.Error{RetryAfter: d}}
+			return nil, throttledClient(d)
 		}
 	case err == nil && failed:
 		if rerr := s.throttle.Succeeded(ctx, key); rerr != nil {
@@ -199,6 +197,13 @@ func (s *Server) authenticate(ctx context.Context, creds oauthclient.Credentials
 		}
 	}
 	return c, err
+}
+
+// throttledClient is the refusal of a client authentication that must
+// wait d: invalid_client (RFC 6749 §5.2) with Retry-After.
+func throttledClient(d time.Duration) error {
+	return &oauthclient.Error{Code: oauthclient.CodeInvalidClient, Err: oauthclient.ErrThrottled,
+		Reason: "client authentication failed", RetryAfter: d}
 }
 
 // randomID returns 16 random bytes as base64url, for grant IDs.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal/throttle"
 )
 
@@ -20,8 +21,7 @@ func Example() {
 		fmt.Println("wait", wait)
 	}
 	_, err := th.Check(ctx, "client:c1")
-	var te *throttle.Error
-	fmt.Println(errors.As(err, &te), te.RetryAfter)
+	fmt.Println(errors.Is(err, oauthclient.ErrThrottled), oauthclient.RetryAfterOf(err))
 
 	now = now.Add(2 * time.Second)
 	failed, err := th.Check(ctx, "client:c1")

@@ -19,8 +19,9 @@ package throttle
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/portaloauth/portaloauth/oauthclient"
 )
 
 // Store keeps failure counts. Implementations are safe for concurrent use.
@@ -80,18 +81,6 @@ func New(cfg Config) *Throttle {
 	return t
 }
 
-// ErrThrottled is what an attempt made while its key must wait is refused
-// with; the [*Error] carries the wait.
-var ErrThrottled = errors.New("throttle: too many failed attempts")
-
-// Error is a refusal: the key must wait RetryAfter.
-type Error struct{ RetryAfter time.Duration }
-
-func (e *Error) Error() string {
-	return ErrThrottled.Error() + "; retry after " + e.RetryAfter.String()
-}
-func (e *Error) Unwrap() error { return ErrThrottled }
-
 // backoff is the wait n failures impose after the last one.
 func (t *Throttle) backoff(n int) time.Duration {
 	if n <= t.free {
@@ -101,12 +90,9 @@ func (t *Throttle) backoff(n int) time.Duration {
 	return min(t.base<<shift, t.max)
 }
 
-// Wait returns e.RetryAfter: an error that knows how long to wait
-// (oauthclient answers it with Retry-After).
-func (e *Error) Wait() time.Duration { return e.RetryAfter }
-
-// Check returns nil if key may make an attempt now, or an *Error with the
-// wait left; failed reports whether the key has failures on record, so
+// Check returns nil if key may make an attempt now, or an
+// *oauthclient.Error standing for [oauthclient.ErrThrottled] whose
+// RetryAfter is the wait left; failed reports whether the key has failures on record, so
 // that only then a success needs [Throttle.Succeeded]. A store failure is
 // returned as it is.
 func (t *Throttle) Check(ctx context.Context, key string) (failed bool, err error) {
@@ -119,7 +105,7 @@ func (t *Throttle) Check(ctx context.Context, key string) (failed bool, err erro
 		return true, nil
 	}
 	if left := last.Add(t.backoff(n)).Sub(now); left > 0 {
-		return true, &Error{RetryAfter: left}
+		return true, &oauthclient.Error{Err: oauthclient.ErrThrottled, RetryAfter: left}
 	}
 	return true, nil
 }

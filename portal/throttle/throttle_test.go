@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal/throttle"
 	"github.com/portaloauth/portaloauth/portal/throttle/throttletest"
 )
@@ -46,9 +47,9 @@ func TestBackoff(t *testing.T) {
 		waits = append(waits, w)
 		if w > 0 {
 			_, err := th.Check(ctx, "k")
-			var te *throttle.Error
+			var te *oauthclient.Error
 			require.ErrorAs(t, err, &te)
-			require.ErrorIs(t, err, throttle.ErrThrottled)
+			require.ErrorIs(t, err, oauthclient.ErrThrottled)
 			assert.Equal(t, w, te.RetryAfter)
 			c.Advance(w)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/portaloauth/portaloauth/internal/pgtest"
+	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal/throttle"
 	"github.com/portaloauth/portaloauth/portal/throttle/throttletest"
 )
@@ -36,6 +37,6 @@ func TestThrottleSharedByNodes(t *testing.T) {
 	}
 	for _, n := range nodes {
 		_, err := n.Check(t.Context(), "client:c1")
-		require.ErrorIs(t, err, throttle.ErrThrottled, "six failures over two nodes")
+		require.ErrorIs(t, err, oauthclient.ErrThrottled, "six failures over two nodes")
 	}
 }

@@ -210,10 +210,9 @@ func (s *Site) loginKeys(r *http.Request, email string) [2]string {
 func (s *Site) loginAllowed(r *http.Request, keys [2]string) (failed bool, wait time.Duration, err error) {
 	for i, th := range []*throttle.Throttle{s.accountThrottle, s.addressThrottle} {
 		f, err := th.Check(r.Context(), keys[i])
-		var te *throttle.Error
 		switch {
-		case errors.As(err, &te):
-			wait = max(wait, te.RetryAfter)
+		case errors.Is(err, oauthclient.ErrThrottled):
+			wait = max(wait, oauthclient.RetryAfterOf(err))
 		case err != nil:
 			return false, 0, err
 		}
