@@ -175,8 +175,8 @@ func (s *Server) authenticate(ctx context.Context, creds oauthclient.Credentials
 	if creds.ClientID == "" {
 		return s.auth.Authenticate(ctx, creds)
 	}
-	key := "client:" + creds.ClientID
-	failed, err := s.throttle.Check(ctx, key)
+	const keyPrefix = "client:"
+	failed, err := s.throttle.CheckKey(ctx, keyPrefix, creds.ClientID)
 	switch {
 	case errors.Is(err, oauthclient.ErrThrottled):
 		return nil, throttledClient(oauthclient.RetryAfterOf(err))
@@ -186,13 +186,13 @@ func (s *Server) authenticate(ctx context.Context, creds oauthclient.Credentials
 	c, err := s.auth.Authenticate(ctx, creds)
 	switch {
 	case errors.Is(err, oauthclient.ErrInvalidClient):
-		if d, ferr := s.throttle.Failed(ctx, key); ferr != nil {
+		if d, ferr := s.throttle.Failed(ctx, keyPrefix+creds.ClientID); ferr != nil {
 			s.log.WarnContext(ctx, "authserver: recording a failed client authentication", "error", ferr)
 		} else if d > 0 {
 			return nil, throttledClient(d)
 		}
 	case err == nil && failed:
-		if rerr := s.throttle.Succeeded(ctx, key); rerr != nil {
+		if rerr := s.throttle.Succeeded(ctx, keyPrefix+creds.ClientID); rerr != nil {
 			s.log.WarnContext(ctx, "authserver: forgetting failed client authentications", "error", rerr)
 		}
 	}

@@ -38,3 +38,19 @@ func Example() {
 	// true <nil>
 	// false
 }
+
+// CheckKey checks "client:" + an ID without building that key while the
+// client has no failures on record.
+func ExampleThrottle_CheckKey() {
+	th := throttle.New(throttle.Config{Free: 1})
+	ctx := context.Background()
+	failed, err := th.CheckKey(ctx, "client:", "c1")
+	fmt.Println(failed, err)
+	_, _ = th.Failed(ctx, "client:c1")
+	_, _ = th.Failed(ctx, "client:c1")
+	_, err = th.CheckKey(ctx, "client:", "c1")
+	fmt.Println(errors.Is(err, oauthclient.ErrThrottled))
+	// Output:
+	// false <nil>
+	// true
+}

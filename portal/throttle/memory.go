@@ -10,7 +10,7 @@ import (
 // failure is older than their window are dropped as others fail, so the
 // map does not grow without bound.
 type Memory struct {
-	mu   sync.Mutex
+	mu   sync.RWMutex
 	keys map[string]memEntry
 }
 
@@ -57,9 +57,31 @@ func (m *Memory) Failures(ctx context.Context, key string) (int, time.Time, erro
 	if err := ctx.Err(); err != nil {
 		return 0, time.Time{}, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	e := m.keys[key]
+	return e.n, e.last, nil
+}
+
+// failuresOf is Failures for the key prefix+name, without building the key
+// in memory that lasts: checking a key with no failures allocates nothing.
+func (m *Memory) failuresOf(ctx context.Context, prefix, name string) (int, time.Time, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, time.Time{}, err
+	}
+	var small [128]byte
+	var key []byte
+	if len(prefix)+len(name) <= len(small) {
+		key = append(append(small[:0], prefix...), name...)
+	} else {
+		key = []byte(prefix + name)
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if len(m.keys) == 0 {
+		return 0, time.Time{}, nil
+	}
+	e := m.keys[string(key)] // no copy: the conversion only serves the lookup
 	return e.n, e.last, nil
 }
 

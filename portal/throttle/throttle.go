@@ -97,6 +97,26 @@ func (t *Throttle) backoff(n int) time.Duration {
 // returned as it is.
 func (t *Throttle) Check(ctx context.Context, key string) (failed bool, err error) {
 	n, last, err := t.store.Failures(ctx, key)
+	return t.check(n, last, err)
+}
+
+// CheckKey is [Throttle.Check] for the key prefix+name (such as "client:"
+// and a client ID). With a [Memory] store it builds that key only where it
+// must be kept, so checking a key that has no failures allocates nothing;
+// other stores are asked [Store.Failures] for prefix+name.
+func (t *Throttle) CheckKey(ctx context.Context, prefix, name string) (failed bool, err error) {
+	var n int
+	var last time.Time
+	if m, ok := t.store.(*Memory); ok {
+		n, last, err = m.failuresOf(ctx, prefix, name)
+	} else {
+		n, last, err = t.store.Failures(ctx, prefix+name)
+	}
+	return t.check(n, last, err)
+}
+
+// check decides Check from a key's failures as the store returned them.
+func (t *Throttle) check(n int, last time.Time, err error) (failed bool, _ error) {
 	if err != nil || n == 0 {
 		return false, err
 	}

@@ -1,6 +1,8 @@
 package throttle_test
 
 import (
+	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,4 +75,65 @@ func TestBackoff(t *testing.T) {
 	w, err := th.Failed(ctx, "k")
 	require.NoError(t, err)
 	assert.Zero(t, w, "a success forgets the failures")
+}
+
+// otherStore is a Store that is not a *Memory, so that CheckKey takes the
+// path every other store takes.
+type otherStore struct{ throttle.Store }
+
+// TestCheckKeyAgreesWithCheck: CheckKey(prefix, name) answers as
+// Check(prefix+name) does, on the memory store and on any other, for a key
+// without failures, one whose failures are free, one that must wait, a
+// long key and a key that differs only by where prefix and name meet.
+func TestCheckKeyAgreesWithCheck(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 300)
+	for _, tc := range []struct {
+		name  string
+		store func() throttle.Store
+	}{
+		{"memory", func() throttle.Store { return throttle.NewMemory() }},
+		{"other", func() throttle.Store { return otherStore{throttle.NewMemory()} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+			th := throttle.New(throttle.Config{Store: tc.store(), Free: 1, Now: c.Now})
+			ctx := t.Context()
+			for _, k := range []string{"client:free", "client:blocked", "client:blocked", "client:" + long} {
+				_, err := th.Failed(ctx, k)
+				require.NoError(t, err)
+			}
+			for _, k := range []struct{ prefix, name string }{
+				{"client:", "none"}, {"client:", "free"}, {"client:", "blocked"},
+				{"client:", long}, {"client", ":blocked"}, {"", "client:blocked"}, {"client:", "block"},
+			} {
+				wantFailed, wantErr := th.Check(ctx, k.prefix+k.name)
+				failed, err := th.CheckKey(ctx, k.prefix, k.name)
+				assert.Equal(t, wantFailed, failed, "%q+%q", k.prefix, k.name)
+				assert.Equal(t, wantErr, err, "%q+%q", k.prefix, k.name)
+			}
+			failed, err := th.CheckKey(ctx, "client:", "blocked")
+			assert.True(t, failed)
+			assert.ErrorIs(t, err, oauthclient.ErrThrottled, "the check did see the failures")
+			canceled, cancel := context.WithCancel(ctx)
+			cancel()
+			_, err = th.CheckKey(canceled, "client:", "none")
+			assert.ErrorIs(t, err, context.Canceled)
+		})
+	}
+}
+
+// BenchmarkCheckKey: checking a key with no failures, as every client
+// authentication does.
+func BenchmarkCheckKey(b *testing.B) {
+	th := throttle.New(throttle.Config{})
+	ctx := b.Context()
+	_, _ = th.Failed(ctx, "client:someone-else")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := th.CheckKey(ctx, "client:", "c1"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
