@@ -34,7 +34,10 @@ func ReadBody(w http.ResponseWriter, r *http.Request, mediaType string, limit in
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
-	if w != nil {
+	if w != nil && r.ContentLength < 0 {
+		// A body of unknown length may run on; one whose length was
+		// given and is within limit cannot (net/http stops there), and
+		// readLimited refuses it if it did.
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
 	body, err := readLimited(r.Body, limit, r.ContentLength)

@@ -124,3 +124,15 @@ func (s *exampleTokenStore) deleteWhere(match func(*oauthclient.Token) bool) int
 }
 
 var _ oauthclient.TokenStore = (*exampleTokenStore)(nil)
+
+func ExampleReadRandom() {
+	// nil (crypto/rand) in production; a fixed reader here.
+	var id [6]byte
+	if err := oauthclient.ReadRandom(strings.NewReader("grant-0001"), id[:]); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s\n", id[:])
+	// Output:
+	// grant-
+}

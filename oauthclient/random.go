@@ -30,6 +30,22 @@ func randOrDefault(r io.Reader) io.Reader {
 	return r
 }
 
+// ReadRandom fills p with random bytes from r; a nil r means
+// crypto/rand. It returns an error only when r fails. Reading from
+// crypto/rand (nil or [rand.Reader]) does not let p escape, so p may be an
+// array on the caller's stack; from another reader it reads into a copy.
+func ReadRandom(r io.Reader, p []byte) error {
+	if r == nil || r == rand.Reader {
+		_, err := rand.Read(p)
+		return err
+	}
+	tmp := make([]byte, len(p))
+	_, err := io.ReadFull(r, tmp)
+	copy(p, tmp)
+	clear(tmp)
+	return err
+}
+
 type lockedReader struct {
 	mu sync.Mutex
 	r  io.Reader

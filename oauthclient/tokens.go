@@ -66,14 +66,14 @@ func GenerateInitialAccessToken(r io.Reader) (value Plaintext, hash string, err 
 const tokenMaxPrefixLen = len(PrefixRegistrationToken)
 
 func newTokenValue(r io.Reader, prefix string) (Plaintext, string, error) {
-	random := make([]byte, tokenRandomBytes)
-	if _, err := io.ReadFull(randOrDefault(r), random); err != nil {
+	var random [tokenRandomBytes]byte
+	if err := ReadRandom(r, random[:]); err != nil {
 		return Plaintext{}, "", fmt.Errorf("oauthclient: reading random bytes for a token: %w", err)
 	}
 	var buf [tokenMaxPrefixLen + tokenEncodedLen]byte
 	n := copy(buf[:], prefix)
-	base64.RawURLEncoding.Encode(buf[n:], random)
-	clear(random)
+	base64.RawURLEncoding.Encode(buf[n:], random[:])
+	clear(random[:])
 	value := string(buf[:n+tokenEncodedLen])
 	clear(buf[:])
 	return NewPlaintext(value), HashToken(value), nil

@@ -209,7 +209,7 @@ func throttledClient(d time.Duration) error {
 // randomID returns 16 random bytes as base64url, for grant IDs.
 func (s *Server) randomID() (string, error) {
 	var b [16]byte
-	if _, err := io.ReadFull(s.rand, b[:]); err != nil {
+	if err := oauthclient.ReadRandom(s.rand, b[:]); err != nil {
 		return "", fmt.Errorf("authserver: random ID: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
