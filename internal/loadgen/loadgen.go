@@ -112,7 +112,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 				latencies = append(latencies, mine...)
 				mu.Unlock()
 			}()
-			for ctx.Err() == nil && time.Now().Before(deadline) {
+			// Every worker sends its first request whatever the time: on
+			// a loaded machine a worker may first run after the deadline.
+			for first := true; ctx.Err() == nil && (first || time.Now().Before(deadline)); first = false {
 				sent := time.Now()
 				req, err := cfg.NewRequest(ctx)
 				if err != nil {
