@@ -179,6 +179,61 @@ func (b *browserSession) html() string {
 	return s
 }
 
+// waitTimeout bounds one wait for the page to reach a state: generous,
+// as the machine running the tests may be loaded.
+const waitTimeout = 30 * time.Second
+
+// waitJSRound is how long one evaluation waits in the page for the
+// predicate before answering.
+const waitJSRound = 2 * time.Second
+
+// waitJS waits, up to waitTimeout, until the JavaScript expression
+// predicate holds in the tab's current document, following navigations
+// that chromedp's node tree does not (a page restored from the
+// back/forward cache). The page checks the predicate on a timer and
+// answers when it holds or after waitJSRound; a document replaced while
+// it waits (the navigation being waited for) ends that evaluation with an
+// error, and the next one runs in the new document.
+func (b *browserSession) waitJS(name, predicate string) {
+	b.t.Helper()
+	js := `new Promise((resolve) => {
+  const end = Date.now() + ` + fmt.Sprint(waitJSRound.Milliseconds()) + `;
+  const check = () => {
+    let ok = false;
+    try { ok = !!(` + predicate + `); } catch (e) {}
+    if (ok || Date.now() >= end) { resolve(ok); } else { setTimeout(check, 20); }
+  };
+  check();
+})`
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
+	defer cancel()
+	var last error
+	for {
+		// A document put into the back/forward cache while it waits may
+		// never answer: each evaluation gets a bound of its own.
+		round, cancelRound := context.WithTimeout(ctx, waitJSRound+5*time.Second)
+		ok, err := chromedp.Run(round, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise))
+		cancelRound()
+		if err == nil && ok {
+			return
+		}
+		if err != nil {
+			last = err
+		}
+		if ctx.Err() != nil {
+			require.FailNow(b.t, "the page did not reach its state", "%s: %s within %v (last error: %v)", name, predicate, waitTimeout, last)
+		}
+		if err != nil {
+			// No document to evaluate in, between two pages: give the
+			// browser a moment rather than asking again at once.
+			select {
+			case <-ctx.Done():
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}
+
 func (b *browserSession) location() string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Location())

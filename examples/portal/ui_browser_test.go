@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -11,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -259,48 +256,36 @@ func TestBrowserBackAfterCreate(t *testing.T) {
 	first := b.text("#client-id")
 
 	// Back to the form, as the browser restores it, and Create again.
-	// NavigateBack waits for a load event, which a page restored from the
-	// back/forward cache never fires: it gets a few seconds.
-	backCtx, cancelBack := context.WithTimeout(b.ctx, 5*time.Second)
-	err := chromedp.Do(backCtx, chromedp.NavigateBack())
-	cancelBack()
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		require.NoError(t, err)
-	}
-	// The page comes back from the back/forward cache with what was typed
-	// (so the DOM is read through script: chromedp's node tree does not
-	// follow such a restore). Create again.
-	var state struct {
-		Path string `json:"path"`
-		Name string `json:"name"`
-	}
-	for i := 0; ; i++ {
-		b.eval(`({path: location.pathname, name: (document.getElementById("name") || {}).value || ""})`, &state)
-		if state.Path == "/clients/new/details" {
-			break
-		}
-		require.Less(t, i, 100, "Back did not return to the form: %s", state.Path)
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Logf("after Back the form holds %q", state.Name)
-	if state.Name == "" {
+	// history.back() rather than chromedp.NavigateBack: that waits for a
+	// load event, which a page restored from the back/forward cache never
+	// fires. The page comes back from that cache with what was typed, or
+	// is fetched anew; either way the DOM is read through script, as
+	// chromedp's node tree does not follow such a restore.
+	b.eval(`(history.back(), null)`, new(any))
+	b.waitJS("back on the form", `location.pathname === "/clients/new/details" && document.readyState === "complete" &&
+		!!document.getElementById("name") && !!document.getElementById("redirect-0") && !!document.getElementById("create")`)
+	var name string
+	b.eval(`document.getElementById("name").value`, &name)
+	t.Logf("after Back the form holds %q", name)
+	if name == "" {
 		// Fetched anew and empty: type it again, as a developer would.
 		b.eval(`(document.getElementById("name").value = "Once only", document.getElementById("redirect-0").value = "https://once.example.com/cb", null)`, new(any))
 	}
 	b.eval(`(document.getElementById("create").click(), null)`, new(any))
-	for i := 0; state.Path == "/clients/new/details"; i++ {
-		require.Less(t, i, 100, "Create did not leave the form")
-		time.Sleep(50 * time.Millisecond)
-		b.eval(`({path: location.pathname})`, &state)
+	// The answer to the second press is a new document, fully parsed
+	// before it is read.
+	b.waitJS("left the form", `location.pathname !== "/clients/new/details" && document.readyState === "complete"`)
+	var state struct {
+		Path   string `json:"path"`
+		Notice string `json:"notice"`
 	}
+	b.eval(`({path: location.pathname, notice: (document.querySelector(".notice") || {}).textContent || ""})`, &state)
 	clients, err := a.Portal.ListClients(t.Context(), a.Demo.DeveloperID, oauthclient.Page{})
 	require.NoError(t, err)
 	if len(clients) == 1 {
 		assert.Equal(t, first, clients[0].ID)
 		assert.Equal(t, "/clients/"+first, state.Path, "the second press leads to the first client")
-		var notice string
-		b.eval(`document.querySelector(".notice").textContent`, &notice)
-		assert.Contains(t, notice, "Nothing new was created")
+		assert.Contains(t, state.Notice, "Nothing new was created")
 	} else {
 		t.Errorf("Back then Create made %d clients", len(clients))
 	}
