@@ -1,6 +1,10 @@
 package portal
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
 
 // ChangeKind says what a [Change] names.
 type ChangeKind uint8
@@ -31,6 +35,42 @@ const (
 type Change struct {
 	Kind ChangeKind
 	Key  string
+}
+
+// redactedKey replaces a token hash in the renderings of a Change.
+const redactedKey = "[REDACTED]"
+
+// shownKey is c.Key as the renderings show it: an identifier as it is, a
+// token hash (the Key of a ChangeToken, or of a kind this package does not
+// know) as [REDACTED].
+func (c Change) shownKey() string {
+	switch c.Kind {
+	case ChangeAll, ChangeClientTokens, ChangeClient, ChangeAPI, ChangePolicy, ChangeEntry:
+		return c.Key
+	}
+	if c.Key == "" {
+		return ""
+	}
+	return redactedKey
+}
+
+// Format renders c for package fmt, with every verb, as its fields would
+// render, except that a token hash is replaced by [REDACTED]: %v shows
+// {2 [REDACTED]}, %+v {Kind:2 Key:[REDACTED]} and %#v
+// portal.Change{Kind:0x2, Key:"[REDACTED]"}.
+func (c Change) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = fmt.Fprintf(f, "portal.Change{Kind:%#v, Key:%#v}", uint8(c.Kind), c.shownKey())
+		return
+	}
+	type change Change // Change without methods, so that fmt renders its fields
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), change{Kind: c.Kind, Key: c.shownKey()})
+}
+
+// LogValue is c for log/slog, a group of kind and key, with a token hash
+// replaced by [REDACTED].
+func (c Change) LogValue() slog.Value {
+	return slog.GroupValue(slog.Uint64("kind", uint64(c.Kind)), slog.String("key", c.shownKey()))
 }
 
 // ChangeWatcher receives what a [ChangeFeed] observes. Its methods are
