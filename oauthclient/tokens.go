@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"unsafe"
 )
 
 // tokenRandomBytes is the entropy of every generated token: 256 bits.
@@ -70,13 +71,20 @@ func newTokenValue(r io.Reader, prefix string) (Plaintext, string, error) {
 	if err := ReadRandom(r, random[:]); err != nil {
 		return Plaintext{}, "", fmt.Errorf("oauthclient: reading random bytes for a token: %w", err)
 	}
-	var buf [tokenMaxPrefixLen + tokenEncodedLen]byte
-	n := copy(buf[:], prefix)
-	base64.RawURLEncoding.Encode(buf[n:], random[:])
+	x := new(tokenBox)
+	n := copy(x.b[:], prefix)
+	base64.RawURLEncoding.Encode(x.b[n:], random[:])
 	clear(random[:])
-	value := string(buf[:n+tokenEncodedLen])
-	clear(buf[:])
-	return NewPlaintext(value), HashToken(value), nil
+	// x.b is never written again: the value can be a view of it.
+	x.s = unsafe.String(&x.b[0], n+tokenEncodedLen)
+	return Plaintext{p: &x.s}, HashToken(x.s), nil
+}
+
+// tokenBox holds a token value and the string a Plaintext of it points
+// to, so that a new value is one allocation, not two.
+type tokenBox struct {
+	s string
+	b [tokenMaxPrefixLen + tokenEncodedLen]byte
 }
 
 // HashToken returns the key under which a token value is stored: its SHA-256

@@ -3,6 +3,7 @@ package authserver
 import (
 	"errors"
 	"net/http"
+	"sync"
 
 	"github.com/portaloauth/portaloauth/oauthclient"
 )
@@ -23,6 +24,8 @@ func (s *Server) TokenHandler() http.Handler {
 			return
 		}
 		WriteTokenResponse(w, resp)
+		*resp = TokenResponse{}
+		tokenResponses.Put(resp)
 	})
 }
 
@@ -97,15 +100,23 @@ func (s *Server) SecurityHeaders(h http.Handler) http.Handler {
 		hdr["X-Frame-Options"] = valueDeny
 		hdr["Referrer-Policy"] = valueNoReferrer
 		hdr["Cache-Control"] = valueNoStore
-		rw := &recordingWriter{ResponseWriter: w}
+		rw := recordingWriters.Get().(*recordingWriter)
+		rw.ResponseWriter = w
 		defer s.recoverPanic(rw, r)
 		h.ServeHTTP(rw, r)
 	})
 }
 
+// recordingWriters hold the writers SecurityHeaders wraps responses in: a
+// ResponseWriter is not used once its handler returned, so each can wrap
+// the next response.
+var recordingWriters = sync.Pool{New: func() any { return new(recordingWriter) }}
+
 func (s *Server) recoverPanic(w *recordingWriter, r *http.Request) {
 	v := recover()
 	if v == nil {
+		*w = recordingWriter{}
+		recordingWriters.Put(w)
 		return
 	}
 	if v == http.ErrAbortHandler { //nolint:errorlint // the sentinel is compared as net/http does

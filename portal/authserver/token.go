@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/portaloauth/portaloauth/catalogue"
@@ -291,6 +292,11 @@ type issued struct {
 	refresh          bool   // issue a refresh token too
 }
 
+// tokenResponses hold the responses [Server.Token] returns: TokenHandler
+// gives each back once written; one returned to a caller of Token is
+// simply the caller's.
+var tokenResponses = sync.Pool{New: func() any { return new(TokenResponse) }}
+
 // issue stores and returns an access token (and a refresh token if asked)
 // carrying the client's policy.
 func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued) (*TokenResponse, error) {
@@ -299,7 +305,8 @@ func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued
 	if err != nil {
 		return nil, err
 	}
-	resp := &TokenResponse{
+	resp := tokenResponses.Get().(*TokenResponse)
+	*resp = TokenResponse{
 		AccessToken: access.Reveal(), TokenType: "Bearer", ExpiresIn: int64(s.accessTTL.Seconds()), Scope: g.scope,
 	}
 	if g.refresh {

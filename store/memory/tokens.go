@@ -120,7 +120,8 @@ func newToken(t *oauthclient.Token, key [32]byte, raw string, l *tokenList) (*to
 		x.times, x.issued, x.expires = true, t.IssuedAt.Round(0), t.ExpiresAt.Round(0)
 	}
 	if x != (tokenExtra{}) {
-		n.extra = &x
+		e := x // only then on the heap: most tokens have no extra
+		n.extra = &e
 	}
 	return n, nil
 }
