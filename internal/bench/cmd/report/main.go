@@ -46,7 +46,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	sizes := fs.String("sizes", "1000,100000,1000000", "store sizes of the scaling cases, comma-separated")
 	benchtime := fs.Duration("benchtime", time.Second, "how long each run of an in-process case lasts")
 	count := fs.Int("count", 5, "runs of each in-process case; the median is reported")
-	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
+	timeout := fs.Duration("timeout", 20*time.Minute, "give up after this long")
 	out := fs.String("o", "", "write the markdown to this file instead of standard output")
 	update := fs.String("update", "", "comma-separated markdown files whose bench markers to rewrite, instead of writing the markdown")
 	rounds := fs.Int("rounds", bench.DefaultRounds, "interleaved rounds of the side-by-side comparison; the median is reported")
