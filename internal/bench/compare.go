@@ -123,7 +123,7 @@ func runCalls(ctx context.Context, workers int, d time.Duration, call func(conte
 	for range workers {
 		wg.Go(func() {
 			var mine []time.Duration
-			for ctx.Err() == nil && time.Now().Before(deadline) {
+			for first := true; ctx.Err() == nil && (first || time.Now().Before(deadline)); first = false {
 				t := time.Now()
 				if err := call(ctx); err != nil {
 					if ctx.Err() == nil {
