@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"testing"
@@ -115,6 +116,63 @@ func TestReadBeforeInvalidationIsNotCached(t *testing.T) {
 	_, err := c.GetToken(ctx, h)
 	require.ErrorIs(t, err, oauthclient.ErrNotFound, "and did not cache it")
 	assert.Zero(t, c.Stats().Hits)
+}
+
+// TestOlderReadDoesNotOverwriteNewer is the race of two reads of one
+// token from the source around a change not yet announced (in the
+// propagation window, or while the listening connection is dead but not
+// yet known to be): the older read saw the token valid, the newer one
+// saw it gone or consumed, and the older ends last. The node's callers
+// were told the token was refused; the older answer must not be cached
+// after that, or the node would accept it again until the notification
+// (or the loss of the feed) arrives.
+func TestOlderReadDoesNotOverwriteNewer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		opts   cache.Options
+		change func(ctx context.Context, f *feed, h string) error
+	}{
+		{"deleted", cache.Options{}, func(ctx context.Context, f *feed, h string) error {
+			return f.Store.DeleteToken(ctx, h)
+		}},
+		{"deleted, unknown tokens not remembered", cache.Options{NegativeTTL: -1},
+			func(ctx context.Context, f *feed, h string) error { return f.Store.DeleteToken(ctx, h) }},
+		{"consumed", cache.Options{}, func(ctx context.Context, f *feed, h string) error {
+			_, err := f.Store.ConsumeToken(ctx, h)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f, _ := newCache(t, tt.opts)
+			ctx := t.Context()
+			h := addTokens(t, f.Store, "c1", 1, time.Now().Add(time.Hour))[0]
+			refused := func() bool {
+				tok, err := c.GetToken(ctx, h)
+				return errors.Is(err, oauthclient.ErrNotFound) || (err == nil && tok.Consumed)
+			}
+
+			f.mu.Lock()
+			f.blockOn, f.release, f.reading = h, make(chan struct{}), make(chan struct{})
+			f.mu.Unlock()
+			older := make(chan error)
+			go func() { _, err := c.GetToken(ctx, h); older <- err }()
+			<-f.reading // the older read has the token, still valid
+			f.mu.Lock()
+			f.blockOn = ""
+			f.mu.Unlock()
+			require.NoError(t, tt.change(ctx, f, h)) // not announced yet
+			require.True(t, refused(), "the newer read sees the change")
+			close(f.release)
+			require.NoError(t, <-older, "the older read returns what it read")
+
+			for range 2 {
+				require.True(t, refused(), "the older answer was not cached over the newer")
+			}
+		})
+	}
 }
 
 // TestLostFeedReadsThrough checks that from the loss of the feed until it

@@ -37,6 +37,13 @@
 //   - A value read from the source before an invalidation is never cached
 //     after it: every invalidation moves a generation counter that a read
 //     checks before storing what it read.
+//   - A node never goes back on what it has seen: once a read has found a
+//     token gone or consumed (a change whose notification has not arrived
+//     yet), an older read of the same token ending later does not cache
+//     it as it was. What a read saw is kept for Options.MaxAge (served or
+//     not); a read that then finds something else there stores nothing
+//     and moves the generation counter, since nothing tells which of the
+//     two is the newer.
 //   - Fail closed: when the listening connection fails (or a heartbeat goes
 //     unanswered for two seconds), the node empties the cache and reads
 //     through to the source (or, with Options.WhenLost = Refuse, fails

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"hash/maphash"
+	"reflect"
 	"sync"
 	"sync/atomic"
 )
@@ -28,10 +29,15 @@ type entry struct {
 	key     key
 	value   any    // *oauthclient.Token, *oauthclient.Client, *catalogue.API, ...; nil: not found
 	owner   string // a token's client ID, a client's developer ID
-	expires int64  // Unix nanoseconds
-	size    int64
-	prev    *entry
-	next    *entry
+	expires int64  // Unix nanoseconds: served until then
+	// keep is when the entry goes, in Unix nanoseconds: from expires to
+	// keep it is no longer served but still stands for what its read saw,
+	// so that an older read of the same record ending late conflicts with
+	// it instead of filling the cache (see put).
+	keep int64
+	size int64
+	prev *entry
+	next *entry
 }
 
 // lru is a set of shards, each a map and a list from most to least
@@ -78,8 +84,8 @@ func (l *lru) shard(k key) *shard {
 }
 
 // get returns the entry of k if it has not expired at now, as the most
-// recently used; an expired entry is removed. The caller holds no lock:
-// the returned entry's value must not be changed, only copied.
+// recently used; an entry past its keep time is removed. The caller holds
+// no lock: the returned entry's value must not be changed, only copied.
 func (l *lru) get(k key, now int64) (value any, found bool) {
 	s := l.shard(k)
 	s.mu.Lock()
@@ -89,7 +95,9 @@ func (l *lru) get(k key, now int64) (value any, found bool) {
 		return nil, false
 	}
 	if now >= e.expires {
-		s.remove(e)
+		if now >= e.keep {
+			s.remove(e)
+		}
 		return nil, false
 	}
 	s.unlink(e)
@@ -97,13 +105,17 @@ func (l *lru) get(k key, now int64) (value any, found bool) {
 	return e.value, true
 }
 
-// put stores e, replacing any entry of e.key, if ok() holds under the
-// shard's lock, and evicts least recently used entries past the bounds.
-// An entry larger than a shard's byte bound is not stored.
-func (l *lru) put(e *entry, ok func() bool) {
-	if e.size > l.maxBytes {
-		return
-	}
+// put stores e if ok() holds under the shard's lock, and evicts least
+// recently used entries past the bounds. An entry larger than a shard's
+// byte bound is not stored.
+//
+// An entry of e.key already there was stored by another read of the same
+// generation, which overlapped e's or ended before it began. If it holds
+// the same value, e replaces it. If not, the two reads saw different
+// states and nothing tells which is the newer: e is not stored, the
+// entry is removed and conflict is called, under the lock, so that no
+// read in flight can store either state after it.
+func (l *lru) put(e *entry, ok func() bool, conflict func()) {
 	s := l.shard(e.key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -112,6 +124,13 @@ func (l *lru) put(e *entry, ok func() bool) {
 	}
 	if old, found := s.m[e.key]; found {
 		s.remove(old)
+		if !reflect.DeepEqual(old.value, e.value) {
+			conflict()
+			return
+		}
+	}
+	if e.size > l.maxBytes {
+		return
 	}
 	s.m[e.key] = e
 	s.pushFront(e)

@@ -21,6 +21,10 @@ type read[T any] struct {
 	entry func(v *T) (owner string, expires time.Time, size int64, cacheable bool)
 	// negative: remember that a key is unknown, for Options.NegativeTTL.
 	negative bool
+	// neverCached, if not nil, tells a value whose key is never cached
+	// whatever its state (a refresh token or a code): nothing is kept of
+	// its reads.
+	neverCached func(v *T) bool
 }
 
 // get answers a read from the cache if it can, else from the source,
@@ -51,27 +55,35 @@ func get[T any](ctx context.Context, s *Store, r *read[T], id string) (*T, error
 	s.misses.Add(1)
 	gen := s.gen.Load()
 	v, err := r.load(s.Source, ctx, id)
-	e := &entry{key: k, expires: now.Add(s.maxAge).UnixNano()}
+	// Until keep, the entry stands for what this read saw, even once (or
+	// if never) it is served: a read that began before this one ended may
+	// have seen an older state, and must not cache it afterwards (see
+	// lru.put).
+	e := &entry{key: k, expires: now.Add(s.maxAge).UnixNano(), keep: s.now().Add(s.maxAge).UnixNano()}
 	switch {
 	case err == nil:
 		owner, expires, size, cacheable := r.entry(v)
-		if !cacheable {
+		if r.neverCached != nil && r.neverCached(v) {
 			return v, nil
 		}
 		if !expires.IsZero() && expires.UnixNano() < e.expires {
 			e.expires = expires.UnixNano()
 		}
-		if e.expires <= now.UnixNano() {
-			return v, nil
+		if !cacheable {
+			e.expires = 0 // not served: consumed, say
 		}
 		e.owner, e.size, e.value = owner, size+entryOverhead+int64(len(id)), r.clone(v)
-	case r.negative && s.negTTL > 0 && errors.Is(err, oauthclient.ErrNotFound):
-		e.expires = min(e.expires, now.Add(s.negTTL).UnixNano())
+	case errors.Is(err, oauthclient.ErrNotFound):
+		if r.negative && s.negTTL > 0 {
+			e.expires = min(e.expires, now.Add(s.negTTL).UnixNano())
+		} else {
+			e.expires = 0 // not served, but older reads must not cache over it
+		}
 		e.size = entryOverhead + int64(len(id))
 	default:
 		return v, err
 	}
-	s.lru.put(e, func() bool { return s.live.Load() && s.gen.Load() == gen })
+	s.lru.put(e, func() bool { return s.live.Load() && s.gen.Load() == gen }, func() { s.gen.Add(1) })
 	return v, err
 }
 
@@ -103,6 +115,7 @@ var (
 				sumLen(t.Hash, t.ClientID, t.GrantID, t.Subject, t.PolicyID, t.Scope),
 				t.Kind == oauthclient.KindAccessToken && !t.Consumed
 		},
+		neverCached: func(t *oauthclient.Token) bool { return t.Kind != oauthclient.KindAccessToken },
 	}
 	clientRead = read[oauthclient.Client]{
 		kind: kindClient, op: "get client",
