@@ -84,7 +84,7 @@ type Stats struct {
 	Evictions     int64 // entries dropped to keep within the bounds
 	Invalidations int64 // changes announced by the feed
 	Reconnects    int64 // times the feed listened again after being lost
-	Entries       int   // entries cached now
+	Entries       int   // entries kept now (served, or standing for what a read saw)
 	Bytes         int64 // their estimated size
 	Listening     bool  // whether the feed listens, so that the cache serves
 }
@@ -219,11 +219,13 @@ func (s *Store) Stats() Stats {
 type watcher struct{ s *Store }
 
 // Listening empties the cache, then lets it serve: whatever was cached
-// during a gap in notifications is gone.
+// during a gap in notifications is gone. The generation moves after the
+// emptying, so that what a read ending meanwhile saw (kept, not served)
+// stands against the reads that begin after it.
 func (w watcher) Listening() {
 	s := w.s
-	s.gen.Add(1)
 	s.lru.clear()
+	s.gen.Add(1)
 	s.live.Store(true)
 	s.mu.Lock()
 	if s.listened {

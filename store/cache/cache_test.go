@@ -27,6 +27,7 @@ type feed struct {
 	blockOn string        // GetToken of this hash waits for release
 	release chan struct{} // closed to let it go on
 	reading chan struct{} // closed once it has read
+	before  func()        // if not nil, called by GetToken before it reads
 }
 
 func newFeed() *feed {
@@ -39,8 +40,15 @@ func (f *feed) WatchChanges(ctx context.Context, w portal.ChangeWatcher) error {
 	return ctx.Err()
 }
 
-// GetToken reads the token, then, for the blocked hash, waits.
+// GetToken calls before, reads the token, then, for the blocked hash,
+// waits.
 func (f *feed) GetToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
+	f.mu.Lock()
+	before := f.before
+	f.mu.Unlock()
+	if before != nil {
+		before()
+	}
 	t, err := f.Store.GetToken(ctx, hash)
 	f.mu.Lock()
 	block := hash == f.blockOn
@@ -128,16 +136,14 @@ func TestReadBeforeInvalidationIsNotCached(t *testing.T) {
 // (or the loss of the feed) arrives.
 func TestOlderReadDoesNotOverwriteNewer(t *testing.T) {
 	t.Parallel()
+	deleteToken := func(ctx context.Context, f *feed, h string) error { return f.Store.DeleteToken(ctx, h) }
 	tests := []struct {
 		name   string
 		opts   cache.Options
 		change func(ctx context.Context, f *feed, h string) error
 	}{
-		{"deleted", cache.Options{}, func(ctx context.Context, f *feed, h string) error {
-			return f.Store.DeleteToken(ctx, h)
-		}},
-		{"deleted, unknown tokens not remembered", cache.Options{NegativeTTL: -1},
-			func(ctx context.Context, f *feed, h string) error { return f.Store.DeleteToken(ctx, h) }},
+		{"deleted", cache.Options{}, deleteToken},
+		{"deleted, unknown tokens not remembered", cache.Options{NegativeTTL: -1}, deleteToken},
 		{"consumed", cache.Options{}, func(ctx context.Context, f *feed, h string) error {
 			_, err := f.Store.ConsumeToken(ctx, h)
 			return err
@@ -173,6 +179,45 @@ func TestOlderReadDoesNotOverwriteNewer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNewerReadNotCachedStillStands is the same race when the newer read
+// cannot cache what it saw, because another record changed while it was
+// in flight, and the older read began after that change: what the newer
+// read saw must still keep the older answer out of the cache.
+func TestNewerReadNotCachedStillStands(t *testing.T) {
+	t.Parallel()
+	c, f, w := newCache(t, cache.Options{})
+	ctx := t.Context()
+	h := addTokens(t, f.Store, "c1", 1, time.Now().Add(time.Hour))[0]
+
+	started, goOn := make(chan struct{}), make(chan struct{})
+	f.mu.Lock()
+	f.before = func() { close(started); <-goOn }
+	f.mu.Unlock()
+	newer := make(chan error)
+	go func() { _, err := c.GetToken(ctx, h); newer <- err }()
+	<-started // the newer read has begun, not read yet
+	f.mu.Lock()
+	f.before = nil
+	f.blockOn, f.release, f.reading = h, make(chan struct{}), make(chan struct{})
+	f.mu.Unlock()
+	w.Changed(portal.Change{Kind: portal.ChangeToken, Key: "other"})
+
+	older := make(chan error)
+	go func() { _, err := c.GetToken(ctx, h); older <- err }()
+	<-f.reading // the older read began after the change and has the token, still valid
+	f.mu.Lock()
+	f.blockOn = ""
+	f.mu.Unlock()
+	require.NoError(t, f.Store.DeleteToken(ctx, h)) // not announced yet
+	close(goOn)
+	require.ErrorIs(t, <-newer, oauthclient.ErrNotFound, "the newer read sees the deletion")
+	close(f.release)
+	require.NoError(t, <-older, "the older read returns what it read")
+
+	_, err := c.GetToken(ctx, h)
+	require.ErrorIs(t, err, oauthclient.ErrNotFound, "the older answer was not cached")
 }
 
 // TestLostFeedReadsThrough checks that from the loss of the feed until it

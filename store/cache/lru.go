@@ -105,29 +105,36 @@ func (l *lru) get(k key, now int64) (value any, found bool) {
 	return e.value, true
 }
 
-// put stores e if ok() holds under the shard's lock, and evicts least
-// recently used entries past the bounds. An entry larger than a shard's
-// byte bound is not stored.
+// put stores e, and evicts least recently used entries past the bounds.
+// If ok() does not hold under the shard's lock (the read began before an
+// invalidation, or the cache does not serve), e is stored only to stand
+// for what its read saw, never served, and only where nothing is. An
+// entry larger than a shard's byte bound is not stored.
 //
-// An entry of e.key already there was stored by another read of the same
-// generation, which overlapped e's or ended before it began. If it holds
-// the same value, e replaces it. If not, the two reads saw different
-// states and nothing tells which is the newer: e is not stored, the
-// entry is removed and conflict is called, under the lock, so that no
-// read in flight can store either state after it.
+// An entry of e.key already there was stored by another read, which
+// overlapped e's or ended before it began. If it holds the same value, e
+// replaces it (or, if e is not to be served, it stays). If not, the two
+// reads saw different states and nothing tells which is the newer: e is
+// not stored, the entry is removed and conflict is called, under the
+// lock, so that no read in flight can store either state after it.
 func (l *lru) put(e *entry, ok func() bool, conflict func()) {
 	s := l.shard(e.key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !ok() {
-		return
-	}
+	serve := ok()
 	if old, found := s.m[e.key]; found {
-		s.remove(old)
 		if !reflect.DeepEqual(old.value, e.value) {
+			s.remove(old)
 			conflict()
 			return
 		}
+		if !serve {
+			return
+		}
+		s.remove(old)
+	}
+	if !serve {
+		e.expires = 0
 	}
 	if e.size > l.maxBytes {
 		return

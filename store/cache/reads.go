@@ -37,14 +37,21 @@ func get[T any](ctx context.Context, s *Store, r *read[T], id string) (*T, error
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("cache: %s: %w", r.op, err)
 	}
+	k := key{r.kind, id}
+	now := s.now()
 	if !s.live.Load() {
 		if s.opts.WhenLost == Refuse {
 			return nil, fmt.Errorf("cache: %s: %w", r.op, ErrUnavailable)
 		}
-		return r.load(s.Source, ctx, id)
+		// The cache may serve again before this read ends: then a read
+		// that began before it ended, and saw an older state, must not
+		// cache it.
+		v, err := r.load(s.Source, ctx, id)
+		if observed(s, r, k, now, v, err) != nil {
+			s.forget(k)
+		}
+		return v, err
 	}
-	k := key{r.kind, id}
-	now := s.now()
 	if v, ok := s.lru.get(k, now.UnixNano()); ok {
 		s.hits.Add(1)
 		if v == nil {
@@ -55,16 +62,24 @@ func get[T any](ctx context.Context, s *Store, r *read[T], id string) (*T, error
 	s.misses.Add(1)
 	gen := s.gen.Load()
 	v, err := r.load(s.Source, ctx, id)
-	// Until keep, the entry stands for what this read saw, even once (or
-	// if never) it is served: a read that began before this one ended may
-	// have seen an older state, and must not cache it afterwards (see
-	// lru.put).
+	if e := observed(s, r, k, now, v, err); e != nil {
+		s.lru.put(e, func() bool { return s.live.Load() && s.gen.Load() == gen }, func() { s.gen.Add(1) })
+	}
+	return v, err
+}
+
+// observed returns the entry for what a read of k that began at now saw,
+// or nil if nothing is kept of it. Until keep, the entry stands for what
+// the read saw, even once (or if never) it is served: a read that began
+// before this one ended may have seen an older state, and must not cache
+// it afterwards (see lru.put).
+func observed[T any](s *Store, r *read[T], k key, now time.Time, v *T, err error) *entry {
 	e := &entry{key: k, expires: now.Add(s.maxAge).UnixNano(), keep: s.now().Add(s.maxAge).UnixNano()}
 	switch {
 	case err == nil:
 		owner, expires, size, cacheable := r.entry(v)
 		if r.neverCached != nil && r.neverCached(v) {
-			return v, nil
+			return nil
 		}
 		if !expires.IsZero() && expires.UnixNano() < e.expires {
 			e.expires = expires.UnixNano()
@@ -72,19 +87,25 @@ func get[T any](ctx context.Context, s *Store, r *read[T], id string) (*T, error
 		if !cacheable {
 			e.expires = 0 // not served: consumed, say
 		}
-		e.owner, e.size, e.value = owner, size+entryOverhead+int64(len(id)), r.clone(v)
+		e.owner, e.size, e.value = owner, size+entryOverhead+int64(len(k.id)), r.clone(v)
 	case errors.Is(err, oauthclient.ErrNotFound):
 		if r.negative && s.negTTL > 0 {
 			e.expires = min(e.expires, now.Add(s.negTTL).UnixNano())
 		} else {
 			e.expires = 0 // not served, but older reads must not cache over it
 		}
-		e.size = entryOverhead + int64(len(id))
+		e.size = entryOverhead + int64(len(k.id))
 	default:
-		return v, err
+		return nil
 	}
-	s.lru.put(e, func() bool { return s.live.Load() && s.gen.Load() == gen }, func() { s.gen.Add(1) })
-	return v, err
+	return e
+}
+
+// forget drops what is cached under k, and stops every read in flight
+// from caching what it read.
+func (s *Store) forget(k key) {
+	s.gen.Add(1)
+	s.lru.delete(k)
 }
 
 // entryOverhead is the estimated size of an entry beyond its strings:
