@@ -582,15 +582,7 @@ func startPeer(ctx context.Context, dir string) (*peerProcess, error) {
 
 // close stops the peer and removes its binary.
 func (p *peerProcess) close() {
-	_ = p.stdin.Close()
-	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-done
-	}
+	stopProcess(p.stdin, p.cmd)
 	_ = os.RemoveAll(p.dir)
 }
 

@@ -174,14 +174,18 @@ func (p *serverProcess) fixture() (*Server, error) {
 
 // close ends the process: its standard input closes, then, if it has not
 // ended within 10 s, it is killed.
-func (p *serverProcess) close() {
-	_ = p.stdin.Close()
+func (p *serverProcess) close() { stopProcess(p.stdin, p.cmd) }
+
+// stopProcess ends a child that stops when its standard input closes: it
+// closes stdin, then, if the child has not ended within 10 s, kills it.
+func stopProcess(stdin io.Closer, cmd *exec.Cmd) {
+	_ = stdin.Close()
 	done := make(chan struct{})
-	go func() { _ = p.cmd.Wait(); close(done) }()
+	go func() { _ = cmd.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		<-done
 	}
 }

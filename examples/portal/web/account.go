@@ -157,16 +157,8 @@ func (s *Site) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keys := s.loginKeys(r, f.Email)
-	failed, wait, err := s.loginAllowed(r, keys)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if wait > 0 {
-		secs := int((wait + time.Second - 1) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		f.fail("form", "Too many failed attempts. Try again in "+strconv.Itoa(secs)+" seconds.")
-		s.renderAccount(w, r, http.StatusTooManyRequests, "login", "Log in", false, f)
+	failed, ok := s.loginGate(w, r, keys, "login", "Log in", false, f)
+	if !ok {
 		return
 	}
 	var hash string
@@ -207,6 +199,26 @@ func (s *Site) loginKeys(r *http.Request, email string) [2]string {
 
 // loginAllowed says how long the login must wait (0: it may go ahead), and
 // whether either key has failures on record.
+// loginGate asks the login throttles whether an attempt with keys may be
+// checked at all. When it may not, it answers the request itself (an error
+// page, or the form again with 429 and Retry-After) and returns ok false;
+// failed reports whether earlier attempts failed.
+func (s *Site) loginGate(w http.ResponseWriter, r *http.Request, keys [2]string, tmpl, title string, admin bool, f *accountForm) (failed, ok bool) {
+	failed, wait, err := s.loginAllowed(r, keys)
+	if err != nil {
+		s.fail(w, r, err)
+		return failed, false
+	}
+	if wait > 0 {
+		secs := int((wait + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		f.fail("form", "Too many failed attempts. Try again in "+strconv.Itoa(secs)+" seconds.")
+		s.renderAccount(w, r, http.StatusTooManyRequests, tmpl, title, admin, f)
+		return failed, false
+	}
+	return failed, true
+}
+
 func (s *Site) loginAllowed(r *http.Request, keys [2]string) (failed bool, wait time.Duration, err error) {
 	for i, th := range []*throttle.Throttle{s.accountThrottle, s.addressThrottle} {
 		f, err := th.Check(r.Context(), keys[i])

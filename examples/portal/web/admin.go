@@ -67,16 +67,8 @@ func (s *Site) adminLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keys := s.loginKeys(r, "admin:"+f.Username)
-	failed, wait, err := s.loginAllowed(r, keys)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if wait > 0 {
-		secs := int((wait + time.Second - 1) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		f.fail("form", "Too many failed attempts. Try again in "+strconv.Itoa(secs)+" seconds.")
-		s.renderAccount(w, r, http.StatusTooManyRequests, "admin_login", "Administrator log in", true, f)
+	failed, ok := s.loginGate(w, r, keys, "admin_login", "Administrator log in", true, f)
+	if !ok {
 		return
 	}
 	// Every username is looked up and every password verified, so that the
