@@ -33,7 +33,7 @@ func TestTable(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(1, 2))
-			tab := newTable(hash)
+			tab := newTable(hash, &item{key: -1})
 			want := map[int]*item{}
 			find := func(k int) *item {
 				return tab.lookup(hash(&item{key: k}), func(e *item) bool { return e.key == k })
@@ -101,7 +101,9 @@ func canonicalKeyOf(h string) [32]byte {
 func TestTokenEncoding(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 3, 1, 9, 0, 0, 123456789, time.UTC)
+	s := New()
 	l := &tokenList{client: &clientRec{enc: "client-1", idLen: 8}}
+	s.addList(l)
 	tests := map[string]*oauthclient.Token{
 		"access token":  {Hash: oauthclient.HashToken("a"), Kind: oauthclient.KindAccessToken, ClientID: l.client.id(), GrantID: "g", Subject: "sub", PolicyID: "p", Scope: "read write", IssuedAt: now, ExpiresAt: now.Add(time.Hour)},
 		"empty strings": {Hash: oauthclient.HashToken("b"), Kind: oauthclient.KindRefreshToken, ClientID: l.client.id(), IssuedAt: now, ExpiresAt: now, Consumed: true},
@@ -114,11 +116,9 @@ func TestTokenEncoding(t *testing.T) {
 	}
 	for name, tok := range tests {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			key, raw := tokenKey(tok.Hash)
-			n, err := newToken(tok, key, raw, l)
-			require.NoError(t, err)
-			got := n.export("")
+			require.NoError(t, checkTokenAttrs(tok))
+			got := s.export(s.newToken(tok, key, raw, l), "")
 			assert.True(t, tok.IssuedAt.Equal(got.IssuedAt), "IssuedAt %v, want %v", got.IssuedAt, tok.IssuedAt)
 			assert.True(t, tok.ExpiresAt.Equal(got.ExpiresAt), "ExpiresAt %v, want %v", got.ExpiresAt, tok.ExpiresAt)
 			want := tok.Clone()

@@ -21,35 +21,49 @@ var (
 	errTokenDuplicate   = fmt.Errorf("memory: token: %w", oauthclient.ErrDuplicate)
 	errTokenNoHash      = errors.New("memory: token: empty hash")
 	errTokenAttrsTooBig = errors.New("memory: token: grant ID, subject, policy ID and scope exceed 4 GiB")
+	errTokensFull       = errors.New("memory: token: the store holds as many tokens as it can")
 )
 
-// token is a stored token, kept compact: 128 bytes, about 230 with its
-// strings and its share of the indexes, where an oauthclient.Token alone
-// takes 176 and a Go map entry keyed by its hash about 100 more.
+// tokenID names a stored token: 1 + its index in the store's slab; 0
+// names none.
+type tokenID uint32
+
+// tombToken is the tombstone of the tables of tokens: no token has it.
+const tombToken = ^tokenID(0)
+
+// token is a stored token. It holds no pointer: tokens live in large
+// arrays (see slab) that the garbage collector marks without reading,
+// their links are token IDs and their strings are in an arena of bytes.
+// A store keeping every token until it expires holds a great many, and
+// when each held pointers, marking them was a sixth of a token request's
+// cost. 96 bytes, about 150 with its strings and its share of the
+// indexes, where an oauthclient.Token alone takes 176 and a Go map entry
+// keyed by its hash about 100 more.
 type token struct {
 	// key is the hash decoded from base64url, or for a hash in another
 	// form the SHA-256 of it (the form itself then in extra).
 	key          [32]byte
-	list         *tokenList // the client's tokens
-	cprev, cnext *token     // in list, by IssuedAt, then hash
-	gprev, gnext *token     // the grant's tokens (GrantID not empty), unordered
+	list         uint32  // the client's tokenList: 1 + its index in Store.listSlots; 0: a free slot
+	cprev, cnext tokenID // in list, by IssuedAt, then hash
+	gprev, gnext tokenID // the grant's tokens (GrantID not empty), unordered
 
 	// attrs is GrantID, Subject, PolicyID and Scope, end to end.
-	attrs            string
+	attrs            arenaRef
 	glen, slen, plen uint32
 
-	kind     uint8 // an index in kinds; 0: extra.kind
+	kind     uint8 // an index in kinds; 0: extra's kind
 	consumed bool
+	extra    bool // Store.extras holds what else it has
 
-	issued, expires int64 // Unix nanoseconds, unless extra.times
-	extra           *tokenExtra
+	issued, expires int64 // Unix nanoseconds, unless extra's times
 }
 
 // tokenList holds a client's tokens, by IssuedAt, then hash. It exists
 // while the client has tokens.
 type tokenList struct {
 	client      *clientRec
-	first, last *token
+	first, last tokenID
+	slot        uint32 // 1 + its index in Store.listSlots
 }
 
 // tokenExtra holds what few tokens have.
@@ -86,17 +100,24 @@ func tokenKey(hash string) (key [32]byte, raw string) {
 	return sha256.Sum256([]byte(hash)), hash
 }
 
-// newToken packs t, whose hash has the key and raw form given, for list.
-func newToken(t *oauthclient.Token, key [32]byte, raw string, l *tokenList) (*token, error) {
-	for _, s := range [...]string{t.GrantID, t.Subject, t.PolicyID} {
-		if len(s) > math.MaxUint32 {
-			return nil, errTokenAttrsTooBig
-		}
+// checkTokenAttrs refuses a token whose strings the arena cannot hold.
+func checkTokenAttrs(t *oauthclient.Token) error {
+	if uint64(len(t.GrantID))+uint64(len(t.Subject))+uint64(len(t.PolicyID))+uint64(len(t.Scope)) > math.MaxUint32 {
+		return errTokenAttrsTooBig
 	}
-	n := &token{
+	return nil
+}
+
+// newToken stores t, whose hash has the key and raw form given and whose
+// strings checkTokenAttrs accepted, for the stored list l, unlinked and
+// unindexed, and returns its ID.
+func (s *Store) newToken(t *oauthclient.Token, key [32]byte, raw string, l *tokenList) tokenID {
+	id := s.slab.alloc()
+	n := s.slab.at(id)
+	*n = token{
 		key:      key,
-		list:     l,
-		attrs:    t.GrantID + t.Subject + t.PolicyID + t.Scope,
+		list:     l.slot,
+		attrs:    s.strs.add(t.GrantID, t.Subject, t.PolicyID, t.Scope),
 		glen:     uint32(len(t.GrantID)),
 		slen:     uint32(len(t.Subject)),
 		plen:     uint32(len(t.PolicyID)),
@@ -121,9 +142,10 @@ func newToken(t *oauthclient.Token, key [32]byte, raw string, l *tokenList) (*to
 	}
 	if x != (tokenExtra{}) {
 		e := x // only then on the heap: most tokens have no extra
-		n.extra = &e
+		s.extras[id] = &e
+		n.extra = true
 	}
-	return n, nil
+	return id
 }
 
 // unixNano returns t in Unix nanoseconds, and whether that is exact.
@@ -132,52 +154,71 @@ func unixNano(t time.Time) (int64, bool) {
 	return n, time.Unix(0, n).Equal(t)
 }
 
-func (n *token) grantID() string { return n.attrs[:n.glen] }
+// tokenOf returns the token with that ID.
+func (s *Store) tokenOf(id tokenID) *token { return s.slab.at(id) }
 
-func (n *token) rawHash() string {
-	if n.extra == nil {
-		return ""
+func (s *Store) listOf(n *token) *tokenList { return s.listSlots[n.list-1] }
+
+func (s *Store) grantID(n *token) string { return s.strs.str(n.attrs)[:n.glen] }
+
+func (s *Store) extraOf(id tokenID) *tokenExtra {
+	if !s.tokenOf(id).extra {
+		return nil
 	}
-	return n.extra.hash
+	return s.extras[id]
 }
 
-func (n *token) hash() string {
-	if raw := n.rawHash(); raw != "" {
+func (s *Store) rawHash(id tokenID) string {
+	if x := s.extraOf(id); x != nil {
+		return x.hash
+	}
+	return ""
+}
+
+func (s *Store) hash(id tokenID) string {
+	if raw := s.rawHash(id); raw != "" {
 		return raw
 	}
-	return b64.EncodeToString(n.key[:])
+	return b64.EncodeToString(s.tokenOf(id).key[:])
 }
 
-// fullTimes reports whether n's times are in n.extra.
-func (n *token) fullTimes() bool { return n.extra != nil && n.extra.times }
+// fullTimes reports whether the token's times are in its extra.
+func (s *Store) fullTimes(id tokenID) bool {
+	x := s.extraOf(id)
+	return x != nil && x.times
+}
 
-func (n *token) times() (issued, expires time.Time) {
-	if n.fullTimes() {
-		return n.extra.issued, n.extra.expires
+func (s *Store) times(id tokenID) (issued, expires time.Time) {
+	if x := s.extraOf(id); x != nil && x.times {
+		return x.issued, x.expires
 	}
+	n := s.tokenOf(id)
 	return time.Unix(0, n.issued).UTC(), time.Unix(0, n.expires).UTC()
 }
 
-// export returns n as an oauthclient.Token of its own. hash is n's hash if
-// the caller has it, or empty.
-func (n *token) export(hash string) *oauthclient.Token {
+// export returns the token as an oauthclient.Token of its own, whose
+// strings are views of the arena. hash is its hash if the caller has it,
+// or empty.
+func (s *Store) export(id tokenID, hash string) *oauthclient.Token {
 	if hash == "" {
-		hash = n.hash()
+		hash = s.hash(id)
 	}
-	s := n.glen + n.slen
-	p := s + n.plen
+	n := s.tokenOf(id)
+	attrs := s.strs.str(n.attrs)
+	g := n.glen + n.slen
+	p := g + n.plen
 	t := &oauthclient.Token{
 		Hash:     hash,
 		Kind:     kinds[n.kind],
-		ClientID: n.list.client.id(),
-		GrantID:  n.attrs[:n.glen],
-		Subject:  n.attrs[n.glen:s],
-		PolicyID: n.attrs[s:p],
-		Scope:    n.attrs[p:],
+		ClientID: s.listOf(n).client.id(),
+		GrantID:  attrs[:n.glen],
+		Subject:  attrs[n.glen:g],
+		PolicyID: attrs[g:p],
+		Scope:    attrs[p:],
 		Consumed: n.consumed,
 	}
-	t.IssuedAt, t.ExpiresAt = n.times()
-	if x := n.extra; x != nil {
+	t.IssuedAt, t.ExpiresAt = s.times(id)
+	if x := s.extraOf(id); x != nil {
 		if n.kind == 0 {
 			t.Kind = x.kind
 		}
@@ -190,31 +231,31 @@ func (n *token) export(hash string) *oauthclient.Token {
 }
 
 // cmpTokens orders tokens by IssuedAt, then hash.
-func cmpTokens(a, b *token) int {
-	if !a.fullTimes() && !b.fullTimes() {
-		if c := compareInt(a.issued, b.issued); c != 0 {
+func (s *Store) cmpTokens(a, b tokenID) int {
+	if !s.fullTimes(a) && !s.fullTimes(b) {
+		if c := compareInt(s.tokenOf(a).issued, s.tokenOf(b).issued); c != 0 {
 			return c
 		}
 	} else {
-		ai, _ := a.times()
-		bi, _ := b.times()
+		ai, _ := s.times(a)
+		bi, _ := s.times(b)
 		if c := ai.Compare(bi); c != 0 {
 			return c
 		}
 	}
-	return cmpTokenHashes(a, b)
+	return s.cmpTokenHashes(a, b)
 }
 
 // cmpTokenHashes orders a and b by their hashes' text without allocating:
 // tokens issued at the same instant (a frozen test clock) are compared by
 // hash on every insertion.
-func cmpTokenHashes(a, b *token) int {
-	if a.rawHash() != "" || b.rawHash() != "" {
-		return strings.Compare(a.hash(), b.hash())
+func (s *Store) cmpTokenHashes(a, b tokenID) int {
+	if s.rawHash(a) != "" || s.rawHash(b) != "" {
+		return strings.Compare(s.hash(a), s.hash(b))
 	}
 	var ea, eb [43]byte
-	b64.Encode(ea[:], a.key[:])
-	b64.Encode(eb[:], b.key[:])
+	b64.Encode(ea[:], s.tokenOf(a).key[:])
+	b64.Encode(eb[:], s.tokenOf(b).key[:])
 	return bytes.Compare(ea[:], eb[:])
 }
 
@@ -228,14 +269,14 @@ func compareInt(a, b int64) int {
 	return 0
 }
 
-// token returns the token with that hash, or nil.
-func (s *Store) token(hash string) *token {
+// token returns the token with that hash, or 0.
+func (s *Store) token(hash string) tokenID {
 	if hash == "" {
-		return nil // no token has an empty hash: CreateToken refuses it
+		return 0 // no token has an empty hash: CreateToken refuses it
 	}
 	key, raw := tokenKey(hash)
-	return s.tokens.lookup(maphash.Bytes(s.seed, key[:]), func(n *token) bool {
-		return n.key == key && n.rawHash() == raw
+	return s.tokens.lookup(maphash.Bytes(s.seed, key[:]), func(id tokenID) bool {
+		return s.tokenOf(id).key == key && s.rawHash(id) == raw
 	})
 }
 
@@ -243,16 +284,37 @@ func (s *Store) grantHash(clientID, grantID string) uint64 {
 	return maphash.String(s.seed, clientID)*0x9E3779B97F4A7C15 + maphash.String(s.seed, grantID)
 }
 
-// grant returns the first token of the client's grant, or nil.
-func (s *Store) grant(l *tokenList, grantID string) *token {
-	return s.grants.lookup(s.grantHash(l.client.id(), grantID), func(n *token) bool {
-		return n.list == l && n.grantID() == grantID
+// grant returns the first token of the client's grant, or 0.
+func (s *Store) grant(l *tokenList, grantID string) tokenID {
+	return s.grants.lookup(s.grantHash(l.client.id(), grantID), func(id tokenID) bool {
+		n := s.tokenOf(id)
+		return n.list == l.slot && s.grantID(n) == grantID
 	})
 }
 
 // tokenList returns the client's tokens, or nil if it has none.
 func (s *Store) tokenList(clientID string) *tokenList {
 	return s.lists.lookup(maphash.String(s.seed, clientID), func(l *tokenList) bool { return l.client.id() == clientID })
+}
+
+// addList stores the new list l.
+func (s *Store) addList(l *tokenList) {
+	if n := len(s.freeListSlots); n > 0 {
+		l.slot = s.freeListSlots[n-1]
+		s.freeListSlots = s.freeListSlots[:n-1]
+		s.listSlots[l.slot-1] = l
+	} else {
+		s.listSlots = append(s.listSlots, l)
+		l.slot = uint32(len(s.listSlots))
+	}
+	s.lists.insert(l)
+}
+
+// removeList forgets the list l, which has no tokens left.
+func (s *Store) removeList(l *tokenList) {
+	s.lists.remove(l)
+	s.listSlots[l.slot-1] = nil
+	s.freeListSlots = append(s.freeListSlots, l.slot)
 }
 
 // CreateToken stores a copy of t. It returns ErrDuplicate if a token has
@@ -262,10 +324,16 @@ func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
 	if t.Hash == "" {
 		return errTokenNoHash
 	}
+	if err := checkTokenAttrs(t); err != nil {
+		return err
+	}
 	key, raw := tokenKey(t.Hash)
 	return s.write(ctx, func() error {
-		if s.token(t.Hash) != nil {
+		if s.token(t.Hash) != 0 {
 			return errTokenDuplicate
+		}
+		if s.slab.full() {
+			return errTokensFull
 		}
 		l := s.tokenList(t.ClientID)
 		if l == nil {
@@ -274,87 +342,96 @@ func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
 				return notFound("client", t.ClientID)
 			}
 			l = &tokenList{client: c}
+			s.addList(l)
 		}
-		n, err := newToken(t, key, raw, l)
-		if err != nil {
-			return err
-		}
-		if l.first == nil {
-			s.lists.insert(l)
-		}
-		s.tokens.insert(n)
-		s.linkToken(n)
+		id := s.newToken(t, key, raw, l)
+		s.tokens.insert(id)
+		s.linkToken(id)
 		return nil
 	})
 }
 
-// linkToken adds n to its client's and its grant's lists.
-func (s *Store) linkToken(n *token) {
-	l := n.list
+// linkToken adds the token to its client's and its grant's lists.
+func (s *Store) linkToken(id tokenID) {
+	n := s.tokenOf(id)
+	l := s.listOf(n)
 	p := l.last
-	for p != nil && cmpTokens(p, n) > 0 {
-		p = p.cprev
+	for p != 0 && s.cmpTokens(p, id) > 0 {
+		p = s.tokenOf(p).cprev
 	}
 	n.cprev = p
-	if p == nil {
-		n.cnext, l.first = l.first, n
+	if p == 0 {
+		n.cnext, l.first = l.first, id
 	} else {
-		n.cnext, p.cnext = p.cnext, n
+		pn := s.tokenOf(p)
+		n.cnext, pn.cnext = pn.cnext, id
 	}
-	if n.cnext == nil {
-		l.last = n
+	if n.cnext == 0 {
+		l.last = id
 	} else {
-		n.cnext.cprev = n
+		s.tokenOf(n.cnext).cprev = id
 	}
 
 	if n.glen == 0 {
 		return
 	}
-	if head := s.grant(l, n.grantID()); head == nil {
-		s.grants.insert(n)
+	if head := s.grant(l, s.grantID(n)); head == 0 {
+		s.grants.insert(id)
 	} else {
 		// After the head, so that the head stays in the grants table.
-		n.gprev, n.gnext = head, head.gnext
-		if head.gnext != nil {
-			head.gnext.gprev = n
+		h := s.tokenOf(head)
+		n.gprev, n.gnext = head, h.gnext
+		if h.gnext != 0 {
+			s.tokenOf(h.gnext).gprev = id
 		}
-		head.gnext = n
+		h.gnext = id
 	}
 }
 
-// deleteToken removes n from the store. It leaves the tables' sizes alone.
-func (s *Store) deleteToken(n *token) {
-	s.tokens.remove(n)
-	l := n.list
-	if n.cprev == nil {
+// deleteToken removes the token from the store. It leaves the tables'
+// sizes alone.
+func (s *Store) deleteToken(id tokenID) {
+	s.tokens.remove(id)
+	n := s.tokenOf(id)
+	l := s.listOf(n)
+	if n.cprev == 0 {
 		l.first = n.cnext
 	} else {
-		n.cprev.cnext = n.cnext
+		s.tokenOf(n.cprev).cnext = n.cnext
 	}
-	if n.cnext == nil {
+	if n.cnext == 0 {
 		l.last = n.cprev
 	} else {
-		n.cnext.cprev = n.cprev
+		s.tokenOf(n.cnext).cprev = n.cprev
 	}
-	if l.first == nil {
-		s.lists.remove(l)
-	}
-
-	if n.glen == 0 {
-		return
-	}
-	switch {
-	case n.gprev != nil:
-		n.gprev.gnext = n.gnext
-		if n.gnext != nil {
-			n.gnext.gprev = n.gprev
+	if n.glen > 0 {
+		switch {
+		case n.gprev != 0:
+			s.tokenOf(n.gprev).gnext = n.gnext
+			if n.gnext != 0 {
+				s.tokenOf(n.gnext).gprev = n.gprev
+			}
+		case n.gnext != 0:
+			s.tokenOf(n.gnext).gprev = 0
+			s.grants.replace(id, n.gnext)
+		default:
+			s.grants.remove(id)
 		}
-	case n.gnext != nil:
-		n.gnext.gprev = nil
-		s.grants.replace(n, n.gnext)
-	default:
-		s.grants.remove(n)
 	}
+	if l.first == 0 {
+		s.removeList(l) // last: the grants table hashes n by its list's client
+	}
+	s.freeToken(id)
+}
+
+// freeToken gives the token's slot, strings and extra back.
+func (s *Store) freeToken(id tokenID) {
+	n := s.tokenOf(id)
+	s.strs.release(n.attrs)
+	if n.extra {
+		delete(s.extras, id)
+	}
+	s.slab.release(id)
 }
 
 // deleteClientTokens deletes every token of the client in O(its tokens)
@@ -365,34 +442,90 @@ func (s *Store) deleteClientTokens(clientID string) int {
 		return 0
 	}
 	deleted := 0
-	for n := l.first; n != nil; n = n.cnext {
-		s.tokens.remove(n)
-		if n.glen > 0 && n.gprev == nil {
-			s.grants.remove(n)
+	for id := l.first; id != 0; {
+		n := s.tokenOf(id)
+		next := n.cnext
+		s.tokens.remove(id)
+		if n.glen > 0 && n.gprev == 0 {
+			s.grants.remove(id)
 		}
+		s.freeToken(id)
 		deleted++
+		id = next
 	}
-	s.lists.remove(l)
+	s.removeList(l)
 	s.shrinkTokens()
 	return deleted
 }
 
-// shrinkTokens gives back the memory of the token tables after deletions.
+// shrinkTokens gives back the memory of the token tables, the slab and
+// the arena after deletions.
 func (s *Store) shrinkTokens() {
 	s.tokens.shrink()
 	s.lists.shrink()
 	s.grants.shrink()
+	if s.slab.sparse() || s.strs.fragmented() {
+		s.compactTokens()
+	}
+}
+
+// compactTokens moves the tokens to a new slab, in order, and their
+// strings to a new arena, so that the memory of deleted ones goes back.
+// The tables keep their slots, which hold the new IDs: a key's hash does
+// not change. It costs O(the old slab's slots).
+func (s *Store) compactTokens() {
+	old, oldStrs := s.slab, s.strs
+	s.slab, s.strs = slab{}, arena{}
+	moved := make([]tokenID, old.cap()+1) // by old ID; moved[0] = 0
+	for i := range old.cap() {
+		id := tokenID(i + 1)
+		n := old.at(id)
+		if n.list == 0 {
+			continue
+		}
+		to := s.slab.alloc()
+		m := s.slab.at(to)
+		*m = *n
+		m.attrs = s.strs.add(oldStrs.str(n.attrs), "", "", "")
+		moved[id] = to
+	}
+	for i := range s.slab.cap() {
+		m := s.slab.at(tokenID(i + 1))
+		if m.list == 0 {
+			continue
+		}
+		m.cprev, m.cnext, m.gprev, m.gnext = moved[m.cprev], moved[m.cnext], moved[m.gprev], moved[m.gnext]
+	}
+	for _, l := range s.listSlots {
+		if l != nil {
+			l.first, l.last = moved[l.first], moved[l.last]
+		}
+	}
+	if len(s.extras) > 0 {
+		extras := make(map[tokenID]*tokenExtra, len(s.extras))
+		for id, x := range s.extras {
+			extras[moved[id]] = x
+		}
+		s.extras = extras
+	}
+	for _, t := range []*table[tokenID]{&s.tokens, &s.grants} {
+		for i, id := range t.slots {
+			if id != 0 && id != t.tomb {
+				t.slots[i] = moved[id]
+			}
+		}
+	}
 }
 
 // GetToken returns the token with that hash, consumed or not, or
 // ErrNotFound. Expired tokens are returned until purged.
 func (s *Store) GetToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
 	return read(ctx, s, func() (*oauthclient.Token, error) {
-		n := s.token(hash)
-		if n == nil {
+		id := s.token(hash)
+		if id == 0 {
 			return nil, errTokenNotFound
 		}
-		return n.export(hash), nil
+		return s.export(id, hash), nil
 	})
 }
 
@@ -402,11 +535,12 @@ func (s *Store) GetToken(ctx context.Context, hash string) (*oauthclient.Token, 
 func (s *Store) ConsumeToken(ctx context.Context, hash string) (*oauthclient.Token, error) {
 	var t *oauthclient.Token
 	err := s.write(ctx, func() error {
-		n := s.token(hash)
-		if n == nil {
+		id := s.token(hash)
+		if id == 0 {
 			return errTokenNotFound
 		}
-		t = n.export(hash)
+		t = s.export(id, hash)
+		n := s.tokenOf(id)
 		if n.consumed {
 			return oauthclient.ErrTokenConsumed
 		}
@@ -419,11 +553,11 @@ func (s *Store) ConsumeToken(ctx context.Context, hash string) (*oauthclient.Tok
 // DeleteToken deletes the token with that hash, or returns ErrNotFound.
 func (s *Store) DeleteToken(ctx context.Context, hash string) error {
 	return s.write(ctx, func() error {
-		n := s.token(hash)
-		if n == nil {
+		id := s.token(hash)
+		if id == 0 {
 			return errTokenNotFound
 		}
-		s.deleteToken(n)
+		s.deleteToken(id)
 		s.shrinkTokens()
 		return nil
 	})
@@ -439,9 +573,11 @@ func (s *Store) RevokeGrant(ctx context.Context, clientID, grantID string) (int,
 		if l == nil || grantID == "" {
 			return nil
 		}
-		for n := s.grant(l, grantID); n != nil; n = n.gnext {
-			s.deleteToken(n)
+		for id := s.grant(l, grantID); id != 0; {
+			next := s.tokenOf(id).gnext
+			s.deleteToken(id)
 			deleted++
+			id = next
 		}
 		s.shrinkTokens()
 		return nil
@@ -470,27 +606,27 @@ func (s *Store) ListTokens(ctx context.Context, f oauthclient.TokenFilter) ([]*o
 		if l == nil {
 			return []*oauthclient.Token{}, nil
 		}
-		var nodes []*token
+		var ids []tokenID
 		if f.GrantID != "" {
-			for n := s.grant(l, f.GrantID); n != nil; n = n.gnext {
-				nodes = append(nodes, n)
+			for id := s.grant(l, f.GrantID); id != 0; id = s.tokenOf(id).gnext {
+				ids = append(ids, id)
 			}
-			slices.SortFunc(nodes, cmpTokens)
-			nodes = page(nodes, f.Page)
+			slices.SortFunc(ids, s.cmpTokens)
+			ids = page(ids, f.Page)
 		} else {
 			p := f.Normalized()
 			skip, limit := p.Offset, p.Limit
-			for n := l.first; n != nil && len(nodes) < limit; n = n.cnext {
+			for id := l.first; id != 0 && len(ids) < limit; id = s.tokenOf(id).cnext {
 				if skip > 0 {
 					skip--
 					continue
 				}
-				nodes = append(nodes, n)
+				ids = append(ids, id)
 			}
 		}
-		out := make([]*oauthclient.Token, len(nodes))
-		for i, n := range nodes {
-			out[i] = n.export("")
+		out := make([]*oauthclient.Token, len(ids))
+		for i, id := range ids {
+			out[i] = s.export(id, "")
 		}
 		return out, nil
 	})
@@ -506,9 +642,9 @@ func (s *Store) PurgeExpiredTokens(ctx context.Context, before time.Time, limit 
 		size := len(s.tokens.slots)
 		i := s.purgeNext % size
 		for scanned := 0; scanned < size && deleted < limit; scanned++ {
-			if n := s.tokens.at(i); n != nil {
-				if _, exp := n.times(); exp.Before(before) {
-					s.deleteToken(n)
+			if id := s.tokens.at(i); id != 0 {
+				if _, exp := s.times(id); exp.Before(before) {
+					s.deleteToken(id)
 					deleted++
 				}
 			}
