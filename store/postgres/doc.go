@@ -83,13 +83,14 @@
 // # Tokens under concurrency
 //
 // Concurrent [Store.CreateToken] calls share transactions: a call that
-// finds Config.TokenCommits transactions writing tokens already in flight
-// (by default, as many as the pool has connections) queues, and the next
-// transaction to get a connection writes every queued token (up to
-// Config.TokenBatch) in one INSERT statement: one round trip and one
-// commit. There is no timer: under light load each token commits alone, as
-// it would without grouping, and under heavy load one commit, and one WAL
-// flush, carries many tokens. No call returns before the commit holding
+// finds a transaction writing tokens in flight queues, and the next
+// transaction writes every queued token (up to Config.TokenBatch) in one
+// INSERT statement: one round trip and one commit. Only a full batch
+// waiting starts another transaction beside those in flight, up to
+// Config.TokenCommits (by default, as many as the pool has connections).
+// There is no timer: under light load each token commits alone, as it
+// would without grouping, and under load one commit, and one WAL flush,
+// carries every token that arrived during the previous one. No call returns before the commit holding
 // its token has succeeded; if that transaction fails (a lost connection, a
 // server crash), every call in it fails and none of its tokens is
 // acknowledged. A token that breaks a constraint (a duplicate hash, an

@@ -37,7 +37,8 @@ type Config struct {
 	// DefaultTokenBatch. 1 writes every token in a transaction of its own.
 	TokenBatch int
 	// TokenCommits is how many transactions writing tokens may be in
-	// flight at once; zero: as many as the pool has connections.
+	// flight at once; zero: as many as the pool has connections. A second
+	// one starts only while a full batch (TokenBatch tokens) is waiting.
 	TokenCommits int
 
 	// ConnectTimeout bounds opening one connection, TLS included; zero:

@@ -27,15 +27,20 @@ const (
 // one transaction each, so that many tokens share one commit (and one
 // WAL flush) instead of paying one each.
 //
-// It waits for nothing but a connection: a call that finds fewer than
-// commits transactions in flight starts one, takes a connection from the
-// pool, and then writes every call that has queued by then; calls arriving
-// while all are in flight queue up and go together in the next one. With
-// commits as large as the pool, a call never waits for a slot while a
-// connection is free. Under
-// light load a token is written alone, as without batching; under heavy
-// load a commit carries up to max tokens. No call returns success before
-// the commit holding its token has succeeded.
+// It waits for nothing but a connection and the commit in flight: a call
+// that finds no transaction in flight starts one, takes a connection from
+// the pool, and then writes every call that has queued by then; calls
+// arriving while it is in flight queue up and go together in the next
+// one. Only a full batch waiting (max calls) starts another transaction
+// beside those in flight, up to commits of them. Under light load a token
+// is written alone, as without batching; under load a commit carries
+// every token that arrived while the previous one was committing, up to
+// max. One transaction in flight is what makes tokens share commits: each
+// transaction costs the server far more than each row it inserts, and
+// with a transaction per caller in flight (as many as the pool has
+// connections) every caller would get a commit of its own, as without
+// batching. No call returns success before the commit holding its token
+// has succeeded.
 type tokenBatcher struct {
 	s       *Store
 	max     int // tokens per commit
@@ -82,16 +87,21 @@ func (b *tokenBatcher) create(ctx context.Context, t *oauthclient.Token) error {
 	}
 	b.mu.Lock()
 	b.queue = append(b.queue, w)
-	lead := b.inFlight < b.commits
+	var full []*tokenWrite // a full batch this call commits beside those in flight
+	lead := b.inFlight == 0
+	if !lead && len(b.queue) >= b.max && b.inFlight < b.commits {
+		lead, full = true, b.take()
+	}
 	if lead {
 		b.inFlight++
 	}
 	b.mu.Unlock()
 	if lead {
-		// This call commits what has queued by the time it has a
-		// connection, its own token included unless another commit took
-		// it, then hands what queued meanwhile to a goroutine.
-		b.commit()
+		// This call commits the full batch it took, or else what has
+		// queued by the time it has a connection, its own token included
+		// unless another commit took it; then it hands what queued
+		// meanwhile to a goroutine.
+		b.commit(full)
 		b.next()
 	}
 	select {
@@ -120,15 +130,17 @@ func (b *tokenBatcher) take() []*tokenWrite {
 	return batch
 }
 
-// commit takes a connection, then every queued call (up to max), and
-// writes their tokens.
-func (b *tokenBatcher) commit() {
+// commit takes a connection, then, unless given a batch, every queued
+// call (up to max), and writes their tokens.
+func (b *tokenBatcher) commit(batch []*tokenWrite) {
 	ctx, cancel := context.WithTimeout(context.Background(), tokenFlushTimeout)
 	defer cancel()
 	conn, err := b.s.pool.Acquire(ctx)
-	b.mu.Lock()
-	batch := b.take()
-	b.mu.Unlock()
+	if batch == nil {
+		b.mu.Lock()
+		batch = b.take()
+		b.mu.Unlock()
+	}
 	if err != nil {
 		err = wrapErr(ctx, "create token", err)
 		for _, w := range batch {
@@ -142,16 +154,19 @@ func (b *tokenBatcher) commit() {
 
 // next ends a commit: if calls queued meanwhile, a goroutine commits
 // them, and every batch that queues behind them, until the queue is
-// empty; else the commit's slot is free.
+// empty (or, with other commits in flight, shorter than a batch); else
+// the commit's slot is free.
 func (b *tokenBatcher) next() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.queue) == 0 {
+	// Another transaction in flight takes a queue shorter than a batch
+	// when it ends.
+	if len(b.queue) == 0 || (b.inFlight > 1 && len(b.queue) < b.max) {
 		b.inFlight--
 		return
 	}
 	go func() {
-		b.commit()
+		b.commit(nil)
 		b.next()
 	}()
 }

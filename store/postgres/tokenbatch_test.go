@@ -23,12 +23,14 @@ import (
 // queued behind it, so that the next insert carries all of them; it
 // records how many tokens each insert carries.
 type batchGate struct {
-	s     *Store
-	want  int
-	wait  time.Duration // holds for at most this long; zero: 10 s
-	held  atomic.Bool
-	mu    sync.Mutex
-	sizes []int
+	s    *Store
+	want int
+	wait time.Duration // holds for at most this long; zero: 10 s
+	held atomic.Bool
+	// onRelease, if set, is called when the held insert goes on.
+	onRelease func()
+	mu        sync.Mutex
+	sizes     []int
 }
 
 func (g *batchGate) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
@@ -52,6 +54,9 @@ func (g *batchGate) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.T
 				break
 			}
 		}
+		if g.onRelease != nil {
+			g.onRelease()
+		}
 	}
 	return ctx
 }
@@ -64,15 +69,17 @@ func (g *batchGate) batchSizes() []int {
 	return append([]int(nil), g.sizes...)
 }
 
-// newGatedStore returns a migrated store with client c1 whose token
-// inserts commit one batch at a time, the first held until n calls have
-// queued behind it.
-func newGatedStore(t *testing.T, n int) (*Store, *batchGate) {
+// newGatedStore returns a migrated store with client c1 and the default
+// grouping (or c, if given), whose first insert of tokens is held until n
+// calls have queued behind it.
+func newGatedStore(t *testing.T, n int, c ...Config) (*Store, *batchGate) {
 	t.Helper()
 	dsn, schema := pgtest.Schema(t)
 	g := &batchGate{want: n}
-	s := NewFromPoolWithConfig(newPool(t, dsn, schema, func(c *pgxpool.Config) { c.ConnConfig.Tracer = g }),
-		Config{TokenCommits: 1})
+	s := NewFromPoolWithConfig(newPool(t, dsn, schema, func(c *pgxpool.Config) {
+		c.ConnConfig.Tracer = g
+		c.MaxConns = 8 // connections to spare: grouping must not depend on a small pool
+	}), append(c, Config{})[0])
 	g.s = s
 	require.NoError(t, s.Migrate(t.Context()))
 	require.NoError(t, s.CreateClient(t.Context(), testClient("c1", "")))
@@ -112,6 +119,28 @@ func TestCreateTokenGroupsConcurrentCalls(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, tok, got)
 	}
+}
+
+// TestCreateTokenFullBatchStartsAnotherCommit: calls queued behind a
+// commit in flight wait for it, except that each full batch starts a
+// commit of its own beside it.
+func TestCreateTokenFullBatchStartsAnotherCommit(t *testing.T) {
+	t.Parallel()
+	const batch, n = 4, 1 + 2*4 + 3
+	s, g := newGatedStore(t, 1<<30, Config{TokenBatch: batch})
+	g.wait = 500 * time.Millisecond // the first commit is held that long
+	var duringHold []int
+	g.onRelease = func() { duringHold = g.batchSizes() }
+	var tokens []*oauthclient.Token
+	for i := range n {
+		tokens = append(tokens, testToken(fmt.Sprintf("t%02d", i), "c1", ""))
+	}
+	for i, err := range createConcurrently(t.Context(), s, tokens) {
+		require.NoError(t, err, i)
+	}
+	assert.Equal(t, []int{1, batch, batch}, duringHold, "two full batches committed while the first commit was held")
+	assert.Equal(t, []int{1, batch, batch, n - 1 - 2*batch}, g.batchSizes(), "the rest went together after the first")
+	assert.Equal(t, n, countRows(t, s, `SELECT count(*) FROM tokens`))
 }
 
 // TestCreateTokenBatchErrorsAreEach: a duplicate and a token of an unknown
