@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,14 +89,18 @@ func (r CompareRow) Failures() int64 {
 }
 
 // CommitRow is token issuance on PostgreSQL with some concurrent clients,
-// each token committed on its own or grouped: token requests over loopback
-// HTTP, or CreateToken calls on the store.
+// with the store set up as one of the PostgreSQL Serve kinds: token
+// requests over loopback HTTP, or CreateToken calls on the store.
 type CommitRow struct {
 	Workers int
-	Grouped bool
-	Store   bool // CreateToken calls rather than token requests
+	Setup   string // ServePostgres, ServePostgresSingle, ServePostgresCached or ServePostgresAsFiled
+	Store   bool   // CreateToken calls rather than token requests
 	Rounds  []loadgen.Result
 }
+
+// commitSetups are the setups whose token endpoints the PostgreSQL token
+// issuance table compares, in its order.
+var commitSetups = []string{ServePostgresAsFiled, ServePostgresSingle, ServePostgres, ServePostgresCached}
 
 // Median returns the round with the median requests per second.
 func (r CommitRow) Median() loadgen.Result {
@@ -264,11 +269,7 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 		if kind == ServeMemory {
 			return ours, nil
 		}
-		var c postgres.Config
-		if kind == ServePostgresSingle {
-			c.TokenBatch = 1
-		}
-		p, err := startPostgresServer(ctx, cfg.Postgres, c, kind == ServePostgresCached)
+		p, err := startPostgresKind(ctx, cfg.Postgres, kind)
 		if err != nil {
 			return nil, err
 		}
@@ -296,10 +297,17 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 		if err != nil {
 			return err
 		}
+		asFiled, err := server(ServePostgresAsFiled)
+		if err != nil {
+			return err
+		}
+		setups := map[string]*Server{ServePostgresSingle: single, ServePostgres: grouped,
+			ServePostgresAsFiled: asFiled, ServePostgresCached: cached}
 		for _, w := range []int{8, 64} {
-			for _, s := range []*Server{single, grouped} {
+			for _, setup := range commitSetups {
+				s := setups[setup]
 				i := len(r.Commit)
-				r.Commit = append(r.Commit, CommitRow{Workers: w, Grouped: s == grouped})
+				r.Commit = append(r.Commit, CommitRow{Workers: w, Setup: setup})
 				cases = append(cases, loadCase{workers: w, round: func(res loadgen.Result) {
 					r.Commit[i].Rounds = append(r.Commit[i].Rounds, res)
 				}, req: func(ctx context.Context) (*http.Request, error) { return s.Request(ctx, EndpointToken, s.url) }})
@@ -307,12 +315,12 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 		}
 
 		// CreateToken on the store itself, in this process.
-		groupedStore, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{}, false)
+		groupedStore, err := startPostgresKind(ctx, cfg.Postgres, ServePostgres)
 		if err != nil {
 			return err
 		}
 		defer groupedStore.close()
-		singleStore, err := startPostgresServer(ctx, cfg.Postgres, postgres.Config{TokenBatch: 1}, false)
+		singleStore, err := startPostgresKind(ctx, cfg.Postgres, ServePostgresSingle)
 		if err != nil {
 			return err
 		}
@@ -320,7 +328,11 @@ func (r *Report) runCompare(ctx context.Context, cfg Config, logf func(string, .
 		for _, w := range []int{8, 64} {
 			for _, s := range []*pgServer{singleStore, groupedStore} {
 				i := len(r.Commit)
-				r.Commit = append(r.Commit, CommitRow{Workers: w, Grouped: s == groupedStore, Store: true})
+				setup := ServePostgresSingle
+				if s == groupedStore {
+					setup = ServePostgres
+				}
+				r.Commit = append(r.Commit, CommitRow{Workers: w, Setup: setup, Store: true})
 				cases = append(cases, loadCase{workers: w, round: func(res loadgen.Result) {
 					r.Commit[i].Rounds = append(r.Commit[i].Rounds, res)
 				}, call: s.createToken})
@@ -404,10 +416,29 @@ type pgServer struct {
 	dropped bool
 }
 
+// startPostgresKind starts the fixture on PostgreSQL set up as kind, one
+// of the PostgreSQL Serve kinds.
+func startPostgresKind(ctx context.Context, dsn, kind string) (*pgServer, error) {
+	var c postgres.Config
+	conns := postgresConns
+	switch kind {
+	case ServePostgres:
+	case ServePostgresCached: // as the examples set it up
+		conns = 0
+	case ServePostgresSingle:
+		c.TokenBatch = 1
+	case ServePostgresAsFiled:
+		c.TokenBatch, conns = 1, 0
+	default:
+		return nil, fmt.Errorf("bench: no PostgreSQL setup called %q", kind)
+	}
+	return startPostgresServer(ctx, dsn, c, conns, kind == ServePostgresCached)
+}
+
 // startPostgresServer creates a schema on the server at dsn, builds the
-// fixture on it with the store's config c, behind store/cache if cached,
-// and serves it.
-func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, cached bool) (*pgServer, error) {
+// fixture on it with the store's config c and a pool of conns connections
+// (0: pgx's default), behind store/cache if cached, and serves it.
+func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, conns int, cached bool) (*pgServer, error) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	p := &pgServer{dsn: dsn, schema: "bench_" + hex.EncodeToString(b)}
@@ -418,7 +449,11 @@ func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, cac
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	st, err := postgres.OpenWithConfig(ctx, fmt.Sprintf("%s%ssearch_path=%s&pool_max_conns=%d", dsn, sep, p.schema, postgresConns), c)
+	params := sep + "search_path=" + p.schema
+	if conns > 0 {
+		params += "&pool_max_conns=" + strconv.Itoa(conns)
+	}
+	st, err := postgres.OpenWithConfig(ctx, dsn+params, c)
 	if err != nil {
 		p.close()
 		return nil, err

@@ -11,8 +11,6 @@ import (
 	"os/exec"
 	"strings"
 	"time"
-
-	"github.com/portaloauth/portaloauth/store/postgres"
 )
 
 // What a server process serves (see [Serve]).
@@ -21,7 +19,11 @@ const (
 	ServeMemory         = "memory"          // the fixture in memory
 	ServePostgres       = "postgres"        // the fixture on PostgreSQL, grouped token commits
 	ServePostgresSingle = "postgres-single" // the fixture on PostgreSQL, a commit per token
-	ServePostgresCached = "postgres-cached" // the fixture on PostgreSQL behind store/cache
+	ServePostgresCached = "postgres-cached" // the fixture on PostgreSQL behind store/cache, pgx's default pool, as the examples set it up
+	// ServePostgresAsFiled is the fixture on PostgreSQL set up as the
+	// examples set it up before grouped commits and store/cache: a commit
+	// per token, no cache, pgx's default pool (4 connections on 2 cores).
+	ServePostgresAsFiled = "postgres-as-filed"
 )
 
 // ServeConfig says what [Serve] serves.
@@ -61,7 +63,7 @@ func Serve(ctx context.Context, cfg ServeConfig, in io.Reader, out io.Writer) er
 		}
 		defer func() { _ = c.Close() }()
 		url = "http://" + c.Addr
-	case ServeMemory, ServePostgres, ServePostgresSingle, ServePostgresCached:
+	case ServeMemory, ServePostgres, ServePostgresSingle, ServePostgresCached, ServePostgresAsFiled:
 		var s *Server
 		if cfg.Kind == ServeMemory {
 			var err error
@@ -75,11 +77,7 @@ func Serve(ctx context.Context, cfg ServeConfig, in io.Reader, out io.Writer) er
 			if cfg.Postgres == "" {
 				return errors.New("bench: serving on PostgreSQL needs a DSN")
 			}
-			var c postgres.Config
-			if cfg.Kind == ServePostgresSingle {
-				c.TokenBatch = 1
-			}
-			p, err := startPostgresServer(ctx, cfg.Postgres, c, cfg.Kind == ServePostgresCached)
+			p, err := startPostgresKind(ctx, cfg.Postgres, cfg.Kind)
 			if err != nil {
 				return err
 			}

@@ -31,7 +31,7 @@ func StartGateway(ctx context.Context, g, dsn string) (s *Server, stop func(), e
 		}
 		return s, func() { _ = s.Close() }, nil
 	}
-	p, err := startPostgresServer(ctx, dsn, postgres.Config{}, g == GroupPostgresCached)
+	p, err := startPostgresServer(ctx, dsn, postgres.Config{}, postgresConns, g == GroupPostgresCached)
 	if err != nil {
 		return nil, nil, err
 	}
