@@ -28,6 +28,11 @@ const (
 	// ChangeEntry: the catalogue entry whose ID is Key was updated or
 	// deleted.
 	ChangeEntry
+	// ChangeFailures: the failed attempts counted for the throttle key
+	// Key (a client ID, an account or an address; see package
+	// portal/throttle) were recorded or forgotten. Unlike the others, a
+	// first failure is announced too.
+	ChangeFailures
 )
 
 // Change names a record that a committed write changed. Key is an
@@ -45,7 +50,7 @@ const redactedKey = "[REDACTED]"
 // know) as [REDACTED].
 func (c Change) shownKey() string {
 	switch c.Kind {
-	case ChangeAll, ChangeClientTokens, ChangeClient, ChangeAPI, ChangePolicy, ChangeEntry:
+	case ChangeAll, ChangeClientTokens, ChangeClient, ChangeAPI, ChangePolicy, ChangeEntry, ChangeFailures:
 		return c.Key
 	}
 	if c.Key == "" {

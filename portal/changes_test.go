@@ -30,6 +30,7 @@ func TestChangeRenderingsHideTokenHashes(t *testing.T) {
 		{"api", portal.Change{Kind: portal.ChangeAPI, Key: key}, true},
 		{"policy", portal.Change{Kind: portal.ChangePolicy, Key: key}, true},
 		{"entry", portal.Change{Kind: portal.ChangeEntry, Key: key}, true},
+		{"failures", portal.Change{Kind: portal.ChangeFailures, Key: key}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -302,6 +302,8 @@ func (s *Store) apply(c portal.Change) {
 		s.lru.delete(key{kindPolicy, c.Key})
 	case portal.ChangeEntry:
 		s.lru.delete(key{kindEntry, c.Key})
+	case portal.ChangeFailures:
+		s.lru.delete(key{kindFailures, c.Key})
 	default:
 		s.lru.clear()
 	}

@@ -21,6 +21,12 @@
 // Options.MaxEntries and Options.MaxBytes (least recently used first out),
 // and no entry lives longer than Options.MaxAge without a notification.
 //
+// [Store.Throttles] keeps, under the same rules, the failed attempts that
+// a portal/throttle store of the same database counts per client, account
+// or address: a token request of a client without failures then needs no
+// round trip before its token is written. Unlike records, a key's first
+// failure is announced too, since nodes keep that it had none.
+//
 // # The guarantee
 //
 // The source announces, inside the transaction of every write that
@@ -51,9 +57,10 @@
 //     once more when it does. A gap in notifications can therefore never
 //     leave a revoked token accepted from the cache.
 //
-// Insertions are not announced: a token is known to nobody before it is
-// issued, so a hash remembered as unknown is one that was presented
-// before it existed, and is forgotten after Options.NegativeTTL.
+// Insertions of records are not announced: a token is known to nobody
+// before it is issued, so a hash remembered as unknown is one that was
+// presented before it existed, and is forgotten after
+// Options.NegativeTTL.
 //
 // # Metrics
 //

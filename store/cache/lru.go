@@ -16,6 +16,7 @@ const (
 	kindAPI
 	kindPolicy
 	kindEntry
+	kindFailures // a throttle key's failures
 )
 
 // key names one cached record: a token by hash, the others by ID.

@@ -20,6 +20,7 @@ import (
 	"github.com/portaloauth/portaloauth/internal/pgtest"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/postgres"
 	"github.com/portaloauth/portaloauth/storetest"
@@ -534,14 +535,27 @@ func TestConcurrentRevokeAndIntrospect(t *testing.T) {
 }
 
 // TestNoNotificationsNeverListens checks that a cache over a schema whose
-// triggers do not announce changes (migration 0002 missing or disabled)
+// triggers do not announce changes (migration 0002 or 0004 missing or
+// disabled)
 // never serves from memory: every read goes to the database.
 func TestNoNotificationsNeverListens(t *testing.T) {
 	t.Parallel()
+	for _, disable := range []string{
+		"ALTER TABLE tokens DISABLE TRIGGER tokens_deleted_notify",
+		"ALTER TABLE throttle_failures DISABLE TRIGGER throttle_failures_notify", // migration 0004
+	} {
+		t.Run(disable, func(t *testing.T) {
+			t.Parallel()
+			testNoNotificationsNeverListens(t, disable)
+		})
+	}
+}
+
+func testNoNotificationsNeverListens(t *testing.T, disable string) {
 	dsn, schema := pgtest.Schema(t)
 	a := newNode(t, dsn, schema, "a", cache.Options{}, nil)
 	hashes := fixture(t, a, "c1", 1)
-	_, err := a.pool.Exec(t.Context(), "ALTER TABLE tokens DISABLE TRIGGER tokens_deleted_notify")
+	_, err := a.pool.Exec(t.Context(), disable)
 	require.NoError(t, err)
 
 	var logs lockedBuffer
@@ -575,4 +589,51 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// TestThrottlesSharedByCachedNodes: failures recorded on node a, and
+// their reset, reach node b's cached throttle store through the change
+// feed; meanwhile b answers a key without failures from memory.
+func TestThrottlesSharedByCachedNodes(t *testing.T) {
+	t.Parallel()
+	var announced atomic.Int64
+	a, b, _ := twoNodes(t, cache.Options{}, func(c portal.Change) {
+		if c.Kind == portal.ChangeFailures {
+			announced.Add(1)
+		}
+	})
+	ta, tb := a.Throttles(a.pg.Throttles()), b.Throttles(b.pg.Throttles())
+	ctx := t.Context()
+	failuresOnB := func() int {
+		n, _, err := tb.Failures(ctx, "client:c1")
+		require.NoError(t, err)
+		return n
+	}
+	require.Zero(t, failuresOnB())
+	hits := b.Stats().Hits
+	require.Zero(t, failuresOnB())
+	assert.Equal(t, hits+1, b.Stats().Hits, "a key without failures is answered from memory")
+
+	now := time.Now()
+	for want := 1; want <= 3; want++ {
+		n, err := ta.Fail(ctx, "client:c1", now, time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, want, n)
+		waitFor(t, "b sees a's failure", func() bool { return failuresOnB() == want })
+	}
+	assert.GreaterOrEqual(t, announced.Load(), int64(3), "a's first failure was announced too")
+	require.NoError(t, ta.Reset(ctx, "client:c1"))
+	waitFor(t, "b sees a's reset", func() bool { return failuresOnB() == 0 })
+
+	// And a throttle on b, over its cached store, refuses what a's
+	// failures make wait.
+	th := throttle.New(throttle.Config{Store: tb, Free: 1})
+	for range 2 {
+		_, err := ta.Fail(ctx, "client:c2", time.Now(), time.Minute)
+		require.NoError(t, err)
+	}
+	waitFor(t, "b's throttle refuses c2", func() bool {
+		_, err := th.CheckKey(ctx, "client:", "c2")
+		return errors.Is(err, oauthclient.ErrThrottled)
+	})
 }

@@ -34,14 +34,15 @@ const ListenerApplicationName = "portaloauth listener"
 // WatchChanges listens, on one connection of its own (outside the pool),
 // for the notifications the schema's triggers send at each commit that
 // updates or deletes a token, client, API, policy or catalogue entry (see
-// migration 0002), and calls w with them until ctx ends; then it returns
+// migration 0002), or changes a throttle key's failures (migration 0004),
+// and calls w with them until ctx ends; then it returns
 // ctx's error. A rolled-back write announces nothing.
 //
 // w.Listening is called once LISTEN has succeeded; from then on every
 // committed change is announced. When the connection fails (the server
 // ends it, the network drops it, or a heartbeat round trip gets no answer
 // within two seconds), or an attempt to listen fails (the server is down,
-// or the schema lacks migration 0002's triggers), w.Lost is called, and
+// or the schema lacks those migrations' triggers), w.Lost is called, and
 // WatchChanges tries again, with a backoff of at most two seconds, and
 // calls w.Listening once it listens.
 func (s *Store) WatchChanges(ctx context.Context, w portal.ChangeWatcher) error {
@@ -87,12 +88,14 @@ func (s *Store) listen(ctx context.Context, w portal.ChangeWatcher) (listened bo
 		_ = conn.Close(closeCtx)
 	}()
 	// The schema of the tables, and whether its triggers announce changes
-	// (migration 0002): without them nothing would ever be announced, and
-	// a cache must never believe it listens.
+	// (migrations 0002 and 0004): without them nothing would ever be
+	// announced, and a cache must never believe it listens.
 	var schema *string
 	var triggers bool
 	if err := conn.QueryRow(ctx, `SELECT n.nspname, EXISTS (SELECT 1 FROM pg_trigger t
 			WHERE t.tgrelid = c.oid AND t.tgname = 'tokens_deleted_notify' AND t.tgenabled <> 'D')
+		AND EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass('throttle_failures')
+			AND t.tgname = 'throttle_failures_notify' AND t.tgenabled <> 'D')
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.oid = to_regclass('tokens')`).Scan(&schema, &triggers); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return false, wrapErr(ctx, "listen", err)
@@ -150,6 +153,7 @@ var changeKinds = map[string]portal.ChangeKind{
 	"a": portal.ChangeAPI,
 	"p": portal.ChangePolicy,
 	"e": portal.ChangeEntry,
+	"f": portal.ChangeFailures,
 }
 
 // parseChange reads a notification payload of migration 0002's triggers.
