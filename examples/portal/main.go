@@ -142,7 +142,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cached := cache.New(pg, cache.Options{Disabled: !*useCache, Logger: logger})
 		defer cached.Close()
 		cfg.Store = cached
-		cfg.Throttles = pg.Throttles()
+		cfg.Throttles = cached.Throttles(pg.Throttles())
 	}
 	a, err := newApp(ctx, cfg)
 	if err != nil {

@@ -29,6 +29,7 @@ import (
 	"github.com/portaloauth/portaloauth/internal/loadgen"
 	"github.com/portaloauth/portaloauth/oauthclient"
 	"github.com/portaloauth/portaloauth/portal"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 	"github.com/portaloauth/portaloauth/store/cache"
 	"github.com/portaloauth/portaloauth/store/postgres"
 )
@@ -437,7 +438,10 @@ func startPostgresKind(ctx context.Context, dsn, kind string) (*pgServer, error)
 
 // startPostgresServer creates a schema on the server at dsn, builds the
 // fixture on it with the store's config c and a pool of conns connections
-// (0: pgx's default), behind store/cache if cached, and serves it.
+// (0: pgx's default), and serves it. If cached, the fixture is behind
+// store/cache, and its token endpoint counts failed client
+// authentications in the database through the cache, as the examples
+// set it up; else in memory.
 func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, conns int, cached bool) (*pgServer, error) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
@@ -464,6 +468,7 @@ func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, con
 		return nil, err
 	}
 	var served portal.Store = st
+	var throttles throttle.Store // in memory, except as the examples set it up
 	if cached {
 		p.cache = cache.New(st, cache.Options{})
 		readyCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -474,8 +479,9 @@ func startPostgresServer(ctx context.Context, dsn string, c postgres.Config, con
 			return nil, err
 		}
 		served = p.cache
+		throttles = p.cache.Throttles(st.Throttles())
 	}
-	if p.Server, err = NewServerOn(ctx, served); err != nil {
+	if p.Server, err = NewServerOn(ctx, served, throttles); err != nil {
 		p.close()
 		return nil, err
 	}

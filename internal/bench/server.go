@@ -18,6 +18,7 @@ import (
 	"github.com/portaloauth/portaloauth/internal/demo"
 	"github.com/portaloauth/portaloauth/portal"
 	"github.com/portaloauth/portaloauth/portal/authserver"
+	"github.com/portaloauth/portaloauth/portal/throttle"
 	"github.com/portaloauth/portaloauth/store/memory"
 )
 
@@ -105,11 +106,13 @@ type Server struct {
 // tokenPool access tokens through the token endpoint (in process) for the
 // introspection and gateway requests.
 func NewServer(ctx context.Context) (*Server, error) {
-	return NewServerOn(ctx, memory.New())
+	return NewServerOn(ctx, memory.New(), nil)
 }
 
-// NewServerOn is NewServer over st, which must be empty.
-func NewServerOn(ctx context.Context, st portal.Store) (*Server, error) {
+// NewServerOn is NewServer over st, which must be empty, with the token
+// endpoint's failed client authentications counted in ts (nil: in
+// memory).
+func NewServerOn(ctx context.Context, st portal.Store, ts throttle.Store) (*Server, error) {
 	svc, err := portal.New(portal.Config{Store: st})
 	if err != nil {
 		return nil, err
@@ -120,7 +123,8 @@ func NewServerOn(ctx context.Context, st portal.Store) (*Server, error) {
 		return nil, err
 	}
 	discard := slog.New(slog.DiscardHandler)
-	auth, err := authserver.New(authserver.Config{Portal: svc, Issuer: "http://127.0.0.1", Logger: discard})
+	auth, err := authserver.New(authserver.Config{Portal: svc, Issuer: "http://127.0.0.1", Logger: discard,
+		Throttle: throttle.New(throttle.Config{Store: ts})})
 	if err != nil {
 		return nil, err
 	}
