@@ -124,8 +124,9 @@ type Report struct {
 	// Compare is the side-by-side comparison over loopback HTTP: the
 	// ceiling, the peer, portaloauth in memory and on PostgreSQL.
 	Compare []CompareRow
-	// Commit is token issuance on PostgreSQL with 8 and 64 clients, each
-	// token committed on its own and grouped.
+	// Commit is token issuance on PostgreSQL with 8 and 64 clients, with
+	// the store set up as filed, with a commit per token, with grouped
+	// commits, and as the examples set it up now.
 	Commit []CommitRow
 	// Rounds and CompareDuration are the comparison's settings.
 	Rounds          int
