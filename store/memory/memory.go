@@ -19,7 +19,7 @@
 // arrive in CreatedAt order, and deleting one a move of one pointer per
 // stored client. A client with 2 redirect URIs and one secret takes about
 // 630 bytes, its strings and lists encoded in one string that the garbage
-// collector marks at once; a token about 175, in arrays and chunks of
+// collector marks at once; a token about 190, in arrays and chunks of
 // bytes that hold no pointers, so that the tokens a store keeps until they
 // expire add next to nothing to each garbage collection; see the package
 // benchmarks. The memory of deleted tokens goes back once fewer than a
@@ -77,9 +77,9 @@ type Store struct {
 	clients     table[*clientRec] // by ID
 	clientOrder []*clientRec      // every client, by CreatedAt, then ID
 
-	tokens        table[tokenID]          // by hash
+	tokens        table[tokenSlot]        // by hash
 	lists         table[*tokenList]       // by client ID, for clients with tokens
-	grants        table[tokenID]          // the first token of each non-empty grant, by client and grant ID
+	grants        table[tokenSlot]        // the first token of each non-empty grant, by client and grant ID
 	purgeNext     int                     // the tokens slot where the next purge scan starts
 	slab          slab                    // the tokens, by ID
 	strs          arena                   // the tokens' strings
@@ -110,12 +110,9 @@ func New() *Store {
 			func(e *catalogue.Entry) recordMeta { return recordMeta{&e.ID, &e.CreatedAt, &e.Version} }),
 	}
 	s.clients = newTable(func(c *clientRec) uint64 { return maphash.String(s.seed, c.id()) }, new(clientRec))
-	s.tokens = newTable(func(id tokenID) uint64 { return maphash.Bytes(s.seed, s.tokenOf(id).key[:]) }, tombToken)
+	s.tokens = newTable(slotHash, tombSlot)
 	s.lists = newTable(func(l *tokenList) uint64 { return maphash.String(s.seed, l.client.id()) }, new(tokenList))
-	s.grants = newTable(func(id tokenID) uint64 {
-		n := s.tokenOf(id)
-		return s.grantHash(s.listOf(n).client.id(), s.grantID(n))
-	}, tombToken)
+	s.grants = newTable(slotHash, tombSlot)
 	s.extras = make(map[tokenID]*tokenExtra)
 	return s
 }

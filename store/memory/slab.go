@@ -18,9 +18,9 @@ type slab struct {
 	n      int     // tokens held
 }
 
-// maxTokens is how many tokens a slab holds at most: every ID but 0 and
-// tombToken.
-const maxTokens = math.MaxUint32 - 1
+// maxTokens is how many tokens a slab holds at most: its IDs then stay
+// below ^tokenID(0), the ID of no token (see tombSlot).
+const maxTokens = math.MaxUint32 - slabChunk
 
 // at returns the token with that ID, which must be allocated.
 func (sl *slab) at(id tokenID) *token {

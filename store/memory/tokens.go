@@ -28,15 +28,31 @@ var (
 // names none.
 type tokenID uint32
 
-// tombToken is the tombstone of the tables of tokens: no token has it.
-const tombToken = ^tokenID(0)
+// tokenSlot is a token's entry in a table: its ID, and above it the
+// 32-bit hash the table places it by. A probe compares the hash before it
+// reads the token, so that a lookup reads, besides the slots, only the
+// token it finds; and the table grows without reading any.
+type tokenSlot uint64
+
+// tombSlot is the tombstone of the tables of tokens: no token's slot,
+// since no token has the ID ^tokenID(0).
+const tombSlot = ^tokenSlot(0)
+
+func slotOf(h uint32, id tokenID) tokenSlot { return tokenSlot(h)<<32 | tokenSlot(id) }
+
+func (e tokenSlot) id() tokenID { return tokenID(e) }
+
+func (e tokenSlot) hash() uint32 { return uint32(e >> 32) }
+
+// slotHash is the hash of tables of tokenSlots.
+func slotHash(e tokenSlot) uint64 { return uint64(e.hash()) }
 
 // token is a stored token. It holds no pointer: tokens live in large
 // arrays (see slab) that the garbage collector marks without reading,
 // their links are token IDs and their strings are in an arena of bytes.
 // A store keeping every token until it expires holds a great many, and
 // when each held pointers, marking them was a sixth of a token request's
-// cost. 96 bytes, about 150 with its strings and its share of the
+// cost. 96 bytes, about 190 with its strings and its share of the
 // indexes, where an oauthclient.Token alone takes 176 and a Go map entry
 // keyed by its hash about 100 more.
 type token struct {
@@ -275,21 +291,40 @@ func (s *Store) token(hash string) tokenID {
 		return 0 // no token has an empty hash: CreateToken refuses it
 	}
 	key, raw := tokenKey(hash)
-	return s.tokens.lookup(maphash.Bytes(s.seed, key[:]), func(id tokenID) bool {
-		return s.tokenOf(id).key == key && s.rawHash(id) == raw
-	})
+	h := s.keyHash(&key)
+	return s.tokens.lookup(uint64(h), func(e tokenSlot) bool {
+		return e.hash() == h && s.tokenOf(e.id()).key == key && s.rawHash(e.id()) == raw
+	}).id()
 }
 
-func (s *Store) grantHash(clientID, grantID string) uint64 {
-	return maphash.String(s.seed, clientID)*0x9E3779B97F4A7C15 + maphash.String(s.seed, grantID)
+// keyHash is the hash of a token key in the tokens table.
+func (s *Store) keyHash(key *[32]byte) uint32 { return uint32(maphash.Bytes(s.seed, key[:])) }
+
+// tokenSlot is the token's slot in the tokens table.
+func (s *Store) tokenSlot(id tokenID) tokenSlot { return slotOf(s.keyHash(&s.tokenOf(id).key), id) }
+
+// grantHash is the hash of a client's grant in the grants table.
+func (s *Store) grantHash(clientID, grantID string) uint32 {
+	return uint32(maphash.String(s.seed, clientID)*0x9E3779B97F4A7C15 + maphash.String(s.seed, grantID))
+}
+
+// grantSlot is the token's slot in the grants table, where it is if it
+// heads its grant.
+func (s *Store) grantSlot(id tokenID) tokenSlot {
+	n := s.tokenOf(id)
+	return slotOf(s.grantHash(s.listOf(n).client.id(), s.grantID(n)), id)
 }
 
 // grant returns the first token of the client's grant, or 0.
 func (s *Store) grant(l *tokenList, grantID string) tokenID {
-	return s.grants.lookup(s.grantHash(l.client.id(), grantID), func(id tokenID) bool {
-		n := s.tokenOf(id)
+	h := s.grantHash(l.client.id(), grantID)
+	return s.grants.lookup(uint64(h), func(e tokenSlot) bool {
+		if e.hash() != h {
+			return false
+		}
+		n := s.tokenOf(e.id())
 		return n.list == l.slot && s.grantID(n) == grantID
-	})
+	}).id()
 }
 
 // tokenList returns the client's tokens, or nil if it has none.
@@ -345,7 +380,7 @@ func (s *Store) CreateToken(ctx context.Context, t *oauthclient.Token) error {
 			s.addList(l)
 		}
 		id := s.newToken(t, key, raw, l)
-		s.tokens.insert(id)
+		s.tokens.insert(slotOf(s.keyHash(&key), id))
 		s.linkToken(id)
 		return nil
 	})
@@ -376,7 +411,7 @@ func (s *Store) linkToken(id tokenID) {
 		return
 	}
 	if head := s.grant(l, s.grantID(n)); head == 0 {
-		s.grants.insert(id)
+		s.grants.insert(s.grantSlot(id))
 	} else {
 		// After the head, so that the head stays in the grants table.
 		h := s.tokenOf(head)
@@ -391,7 +426,7 @@ func (s *Store) linkToken(id tokenID) {
 // deleteToken removes the token from the store. It leaves the tables'
 // sizes alone.
 func (s *Store) deleteToken(id tokenID) {
-	s.tokens.remove(id)
+	s.tokens.remove(s.tokenSlot(id))
 	n := s.tokenOf(id)
 	l := s.listOf(n)
 	if n.cprev == 0 {
@@ -413,9 +448,10 @@ func (s *Store) deleteToken(id tokenID) {
 			}
 		case n.gnext != 0:
 			s.tokenOf(n.gnext).gprev = 0
-			s.grants.replace(id, n.gnext)
+			e := s.grantSlot(id)
+			s.grants.replace(e, slotOf(e.hash(), n.gnext))
 		default:
-			s.grants.remove(id)
+			s.grants.remove(s.grantSlot(id))
 		}
 	}
 	if l.first == 0 {
@@ -445,9 +481,9 @@ func (s *Store) deleteClientTokens(clientID string) int {
 	for id := l.first; id != 0; {
 		n := s.tokenOf(id)
 		next := n.cnext
-		s.tokens.remove(id)
+		s.tokens.remove(s.tokenSlot(id))
 		if n.glen > 0 && n.gprev == 0 {
-			s.grants.remove(id)
+			s.grants.remove(s.grantSlot(id))
 		}
 		s.freeToken(id)
 		deleted++
@@ -508,10 +544,10 @@ func (s *Store) compactTokens() {
 		}
 		s.extras = extras
 	}
-	for _, t := range []*table[tokenID]{&s.tokens, &s.grants} {
-		for i, id := range t.slots {
-			if id != 0 && id != t.tomb {
-				t.slots[i] = moved[id]
+	for _, t := range []*table[tokenSlot]{&s.tokens, &s.grants} {
+		for i, e := range t.slots {
+			if e != 0 && e != t.tomb {
+				t.slots[i] = slotOf(e.hash(), moved[e.id()])
 			}
 		}
 	}
@@ -642,7 +678,7 @@ func (s *Store) PurgeExpiredTokens(ctx context.Context, before time.Time, limit 
 		size := len(s.tokens.slots)
 		i := s.purgeNext % size
 		for scanned := 0; scanned < size && deleted < limit; scanned++ {
-			if id := s.tokens.at(i); id != 0 {
+			if id := s.tokens.at(i).id(); id != 0 {
 				if _, exp := s.times(id); exp.Before(before) {
 					s.deleteToken(id)
 					deleted++
