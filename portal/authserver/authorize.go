@@ -184,7 +184,7 @@ func (s *Server) IssueCode(ctx context.Context, a *Authorization, subject string
 		CodeChallengeMethod: a.Request.CodeChallengeMethod,
 	}
 	return s.newToken(ctx, a.Client, issued{grantID: grantID, subject: subject}, oauthclient.KindAuthorizationCode,
-		a.Scope, s.now().Add(s.codeTTL), details)
+		a.Scope, s.now(), s.codeTTL, details)
 }
 
 // CodeURL is the successful authorization response (RFC 6749 §4.1.2): the

@@ -301,7 +301,7 @@ var tokenResponses = sync.Pool{New: func() any { return new(TokenResponse) }}
 // carrying the client's policy.
 func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued) (*TokenResponse, error) {
 	now := s.now()
-	access, err := s.newToken(ctx, client, g, oauthclient.KindAccessToken, g.scope, now.Add(s.accessTTL), nil)
+	access, err := s.newToken(ctx, client, g, oauthclient.KindAccessToken, g.scope, now, s.accessTTL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued
 		AccessToken: access.Reveal(), TokenType: "Bearer", ExpiresIn: int64(s.accessTTL.Seconds()), Scope: g.scope,
 	}
 	if g.refresh {
-		rt, err := s.newToken(ctx, client, g, oauthclient.KindRefreshToken, g.refreshScope, now.Add(s.refreshTTL), nil)
+		rt, err := s.newToken(ctx, client, g, oauthclient.KindRefreshToken, g.refreshScope, now, s.refreshTTL, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -319,17 +319,17 @@ func (s *Server) issue(ctx context.Context, client *oauthclient.Client, g issued
 	return resp, nil
 }
 
-// newToken generates a token of the kind, stores its hash and returns its
-// value.
+// newToken generates a token of the kind, issued at now and valid for
+// ttl, stores its hash and returns its value.
 func (s *Server) newToken(ctx context.Context, client *oauthclient.Client, g issued, kind oauthclient.TokenKind,
-	scope string, expires time.Time, code *oauthclient.CodeDetails) (oauthclient.Plaintext, error) {
+	scope string, now time.Time, ttl time.Duration, code *oauthclient.CodeDetails) (oauthclient.Plaintext, error) {
 	value, hash, err := oauthclient.GenerateToken(s.rand, kind)
 	if err != nil {
 		return oauthclient.Plaintext{}, fmt.Errorf("authserver: generating a token: %w", err)
 	}
 	t := &oauthclient.Token{
 		Hash: hash, Kind: kind, ClientID: client.ID, GrantID: g.grantID, Subject: g.subject,
-		PolicyID: client.PolicyID, Scope: scope, IssuedAt: s.now(), ExpiresAt: expires, Code: code,
+		PolicyID: client.PolicyID, Scope: scope, IssuedAt: now, ExpiresAt: now.Add(ttl), Code: code,
 	}
 	if err := s.clients.CreateToken(ctx, t); err != nil {
 		return oauthclient.Plaintext{}, err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,9 +37,15 @@ type protocol struct {
 
 func newProtocol(t *testing.T) *protocol {
 	t.Helper()
+	return newProtocolClock(t, func() time.Time { return now })
+}
+
+// newProtocolClock is newProtocol with the portal's clock.
+func newProtocolClock(t *testing.T, clock func() time.Time) *protocol {
+	t.Helper()
 	ctx := t.Context()
 	st := memory.New()
-	svc, err := portal.New(portal.Config{Store: st, OAuth: oauthclient.Config{Now: func() time.Time { return now }}})
+	svc, err := portal.New(portal.Config{Store: st, OAuth: oauthclient.Config{Now: clock}})
 	require.NoError(t, err)
 	require.NoError(t, svc.AddAPI(ctx, &catalogue.API{ID: "payments", Name: "Payments", AuthMode: catalogue.AuthOAuth2, Active: true}))
 	require.NoError(t, svc.AddPolicy(ctx, &catalogue.Policy{ID: "gold", Name: "Gold", Active: true, Scopes: []string{"read", "write"},
@@ -115,6 +122,39 @@ func TestClientCredentials(t *testing.T) {
 		_, err := p.srv.Token(t.Context(), tc.req)
 		require.ErrorIs(t, err, tc.want, name)
 	}
+}
+
+// TestTokenLifetimes checks that each stored token expires exactly its
+// lifetime after it was issued, however the clock moves meanwhile.
+func TestTokenLifetimes(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	clock := now
+	p := newProtocolClock(t, func() time.Time { // a second later at every reading
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Second)
+		return clock
+	})
+	ctx := t.Context()
+	_, err := p.srv.Token(ctx, authserver.TokenRequest{Client: p.conf, GrantType: oauthclient.GrantClientCredentials})
+	require.NoError(t, err)
+	code := p.code(t, p.conf, confRedirect)
+	_, err = p.srv.Token(ctx, authserver.TokenRequest{Client: p.conf, GrantType: oauthclient.GrantAuthorizationCode,
+		Code: code, RedirectURI: confRedirect, CodeVerifier: verifier})
+	require.NoError(t, err)
+
+	toks, err := p.store.ListTokens(ctx, oauthclient.TokenFilter{ClientID: p.conf.ClientID})
+	require.NoError(t, err)
+	ttl := map[oauthclient.TokenKind]time.Duration{oauthclient.KindAccessToken: authserver.DefaultAccessTokenTTL,
+		oauthclient.KindRefreshToken: authserver.DefaultRefreshTokenTTL, oauthclient.KindAuthorizationCode: authserver.DefaultCodeTTL}
+	kinds := map[oauthclient.TokenKind]int{}
+	for _, tok := range toks {
+		kinds[tok.Kind]++
+		assert.Equal(t, ttl[tok.Kind], tok.ExpiresAt.Sub(tok.IssuedAt), "%s", tok.Kind)
+	}
+	assert.Equal(t, map[oauthclient.TokenKind]int{oauthclient.KindAccessToken: 2, oauthclient.KindRefreshToken: 1,
+		oauthclient.KindAuthorizationCode: 1}, kinds)
 }
 
 func TestAuthorizationCodeWithPKCE(t *testing.T) {
