@@ -158,8 +158,9 @@ func (r *clientRec) client() *oauthclient.Client {
 	for i := range counts {
 		counts[i] = d.count()
 	}
-	// The client, its first two grant types and its one secret, the usual
-	// shapes, come in one allocation.
+	// The client, its first two grant types, its one secret and the
+	// elements of short string lists, the usual shapes, come in one
+	// allocation.
 	x := &decodedClient{}
 	c := &x.c
 	*c = oauthclient.Client{
@@ -174,8 +175,10 @@ func (r *clientRec) client() *oauthclient.Client {
 	// The four string lists share one array, each capped at its length so
 	// that appending to one never writes into another.
 	var strs []string
-	if n := max(counts[0]-1, 0) + max(counts[1]-1, 0) + max(counts[2]-1, 0) + max(counts[3]-1, 0); n > 0 {
+	if n := max(counts[0]-1, 0) + max(counts[1]-1, 0) + max(counts[2]-1, 0) + max(counts[3]-1, 0); n > len(x.strs) {
 		strs = make([]string, 0, n)
+	} else if n > 0 {
+		strs = x.strs[:0:n]
 	}
 	c.RedirectURIs, strs = d.list(strs, counts[0])
 	c.ResponseTypes, strs = d.list(strs, counts[1])
@@ -220,6 +223,7 @@ type decodedClient struct {
 	c      oauthclient.Client
 	grants [2]oauthclient.GrantType
 	secret [1]oauthclient.Secret
+	strs   [2]string // a redirect URI and an API ID, say
 }
 
 // decoder reads enc after the ID.

@@ -50,7 +50,29 @@ func recTestClients() map[string]*oauthclient.Client {
 			APIIDs: []string{}, Secrets: []oauthclient.Secret{},
 		},
 		"empty strings in lists": {ID: "c3", Metadata: oauthclient.Metadata{RedirectURIs: []string{"", long, ""}}},
+		"short lists":            usualClient(),
+		"two lists of one": {ID: "c4", Metadata: oauthclient.Metadata{RedirectURIs: []string{"https://a.example/cb"},
+			Contacts: []string{"ops@a.example"}}},
+		"one list of two": {ID: "c5", APIIDs: []string{"payments", "reports"}},
 	}
+}
+
+// usualClient has the shape of most clients: a redirect URI, an API, two
+// grant types and one secret.
+func usualClient() *oauthclient.Client {
+	return &oauthclient.Client{
+		ID: "c6", Metadata: oauthclient.Metadata{RedirectURIs: []string{"https://a.example/cb"},
+			GrantTypes: []oauthclient.GrantType{oauthclient.GrantAuthorizationCode, oauthclient.GrantClientCredentials}},
+		APIIDs: []string{"payments"}, Secrets: []oauthclient.Secret{{ID: "s1", Hash: "$sha256$x"}},
+	}
+}
+
+func TestClientRecDecodesUsualClientInOneAllocation(t *testing.T) {
+	// Not parallel: testing.AllocsPerRun counts every goroutine's allocations.
+	rec, err := newClientRec(usualClient(), "")
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(100, func() { _ = rec.client() })
+	assert.Equal(t, 1.0, allocs)
 }
 
 func TestClientRecRoundTrip(t *testing.T) {
