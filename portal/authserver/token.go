@@ -64,7 +64,9 @@ func checkGrantType(gt oauthclient.GrantType) error {
 // grant.
 //
 //   - client_credentials (RFC 6749 §4.4): an access token without a
-//     refresh token, for confidential clients only.
+//     refresh token, for confidential clients only. It belongs to no
+//     grant: no code or refresh token can be replayed to revoke it with
+//     others, and revoking it revokes it alone.
 //   - authorization_code (RFC 6749 §4.1.3): the code is redeemed once; its
 //     redirect_uri and PKCE code_verifier (S256) must match the
 //     authorization request. A code presented again revokes every token of
@@ -107,11 +109,7 @@ func (s *Server) clientCredentials(ctx context.Context, client *oauthclient.Clie
 	if err != nil {
 		return nil, err
 	}
-	grantID, err := s.randomID()
-	if err != nil {
-		return nil, err
-	}
-	return s.issue(ctx, client, issued{grantID: grantID, scope: scope})
+	return s.issue(ctx, client, issued{scope: scope})
 }
 
 // authorizationCode redeems an authorization code (RFC 6749 §4.1.3, RFC

@@ -107,6 +107,7 @@ func TestClientCredentials(t *testing.T) {
 	tok, err := p.srv.CheckToken(t.Context(), resp.AccessToken, "payments")
 	require.NoError(t, err)
 	assert.Equal(t, "gold", tok.PolicyID)
+	assert.Empty(t, tok.GrantID, "a client_credentials token belongs to no grant")
 
 	for name, tc := range map[string]struct {
 		req  authserver.TokenRequest
