@@ -192,9 +192,9 @@ func (s *Server) checkConsentToken(token, user string, params url.Values) bool {
 	if age < -time.Minute || age > consentTTL {
 		return false
 	}
-	got, err := base64.RawURLEncoding.DecodeString(mac)
-	if err != nil {
-		return false
-	}
-	return hmac.Equal(got, s.consentMAC(user, params, ts))
+	// The MAC is compared as issued, encoded: a decoder would also take
+	// the same bytes with line breaks inserted or other unused trailing
+	// bits, and the token must have one form only.
+	want := base64.RawURLEncoding.EncodeToString(s.consentMAC(user, params, ts))
+	return hmac.Equal([]byte(mac), []byte(want))
 }

@@ -79,7 +79,15 @@ func TestConsentToken(t *testing.T) {
 	assert.False(t, s.checkConsentToken(token, "alice", other), "bound to the request")
 	assert.False(t, s.checkConsentToken(s.consentToken("alic", url.Values{"client_id": {"ec1"}}, now), "alice",
 		url.Values{"client_id": {"c1"}}), "fields cannot slide into each other")
-	for _, bad := range []string{"", "garbage", ".", "1.", "x.y", token + "x", "-1." + strings.SplitN(token, ".", 2)[1]} {
+	ts, mac, _ := strings.Cut(token, ".")
+	// 43 characters carry the MAC's 256 bits and two unused ones, the
+	// last character's lowest: setting one keeps the bytes decoded.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	otherBits := string(alphabet[strings.IndexByte(alphabet, mac[len(mac)-1])+1])
+	for _, bad := range []string{"", "garbage", ".", "1.", "x.y", token + "x", "-1." + mac,
+		ts + "." + mac[:10] + "\r" + mac[10:], ts + "." + mac[:10] + "\n" + mac[10:], // a decoder skips line breaks
+		ts + "." + mac[:len(mac)-1] + otherBits,
+	} {
 		assert.False(t, s.checkConsentToken(bad, "alice", params), bad)
 	}
 	now = testNow.Add(consentTTL + time.Second)
