@@ -75,7 +75,9 @@
 // hash of what changed, never a secret or a token: the notification is
 // delivered at commit, and a rolled-back change announces nothing. A
 // statement deleting more than 16 tokens of one client announces the
-// client's tokens as a whole. [Store.WatchChanges] listens on one
+// client's tokens as a whole. Migration 0004 announces every change of
+// the throttle's failure counts (first failures included), by key.
+// [Store.WatchChanges] listens on one
 // connection of its own and reports them, with the connection's losses,
 // to a [portal.ChangeWatcher]; package store/cache builds a node-local
 // cache on it.
@@ -90,10 +92,10 @@
 // Config.TokenCommits (by default, as many as the pool has connections).
 // There is no timer: under light load each token commits alone, as it
 // would without grouping, and under load one commit, and one WAL flush,
-// carries every token that arrived during the previous one. No call returns before the commit holding
-// its token has succeeded; if that transaction fails (a lost connection, a
-// server crash), every call in it fails and none of its tokens is
-// acknowledged. A token that breaks a constraint (a duplicate hash, an
+// carries every token that arrived during the previous one. No call
+// returns before the commit holding its token has succeeded; if that
+// transaction fails (a lost connection, a server crash), every call in it
+// fails and none of its tokens is acknowledged. A token that breaks a constraint (a duplicate hash, an
 // unknown client) rolls its batch back, and each token of the batch is
 // then written on its own so that each call gets its own answer.
 // Config{TokenBatch: 1} gives every token a transaction of its own.
